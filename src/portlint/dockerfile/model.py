@@ -1,0 +1,93 @@
+"""The Dockerfile model every check reads: stages and instructions with true 1-based spans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from portlint.diagnostics import Span
+from portlint.dockerfile.directives import Directives
+from portlint.dockerfile.heredocs import Heredoc
+from portlint.dockerfile.source import SourceText
+
+
+@dataclass(frozen=True)
+class Flag:
+    name: str  # without the leading dashes: "from", "mount", "platform"
+    value: str | None
+
+
+@dataclass(frozen=True)
+class Instruction:
+    index: int  # position among all instructions
+    keyword: str  # upper-case: RUN, COPY, ...
+    args: str  # arguments after the flags, continuation lines joined with spaces
+    flags: tuple[Flag, ...]
+    span: Span  # from the keyword to the last continuation or heredoc terminator line
+    stage: int  # index of the stage it belongs to; -1 for ARGs before the first FROM
+    json_args: tuple[str, ...] | None = None  # exec form (`["python", "app.py"]`)
+    heredocs: tuple[Heredoc, ...] = ()
+    shell_text: str = ""  # the text after the flags as written (continuations kept)
+    shell_line: int = 0  # 1-based line on which ``shell_text`` starts
+
+    @property
+    def line(self) -> int:
+        return self.span.line
+
+    @property
+    def is_json(self) -> bool:
+        return self.json_args is not None
+
+    def flag(self, name: str) -> str | None:
+        """The value of the last ``--name=value`` flag ('' for a bare flag), or None."""
+        value = None
+        for flag in self.flags:
+            if flag.name == name:
+                value = flag.value if flag.value is not None else ""
+        return value
+
+    def flag_values(self, name: str) -> list[str]:
+        return [f.value or "" for f in self.flags if f.name == name]
+
+
+@dataclass(frozen=True)
+class Stage:
+    index: int
+    name: str | None  # the `AS name` alias, lower-cased as Docker matches it
+    from_: Instruction
+    base: str  # the image reference as written, variables not expanded
+    platform: str | None  # the --platform flag as written
+    instructions: tuple[Instruction, ...] = field(default=())  # FROM excluded
+
+
+@dataclass(frozen=True)
+class Dockerfile:
+    path: str
+    source: SourceText
+    directives: Directives
+    instructions: tuple[Instruction, ...]
+    stages: tuple[Stage, ...]
+
+    @cached_property
+    def global_args(self) -> tuple[Instruction, ...]:
+        return tuple(i for i in self.instructions if i.stage == -1 and i.keyword == "ARG")
+
+    def stage_by_name(self, name: str) -> Stage | None:
+        lowered = name.lower()
+        for stage in self.stages:
+            if stage.name == lowered:
+                return stage
+        return None
+
+    def parent_stage(self, stage: Stage) -> Stage | None:
+        """The earlier stage this one is built FROM, if its base names one."""
+        earlier = self.stage_by_name(stage.base)
+        if earlier is not None and earlier.index < stage.index:
+            return earlier
+        return None
+
+    def instruction_at(self, line: int) -> Instruction | None:
+        for instruction in self.instructions:
+            if instruction.span.line <= line <= instruction.span.last:
+                return instruction
+        return None

@@ -1,0 +1,41 @@
+"""Turn a Dockerfile's bytes into text, or explain why they are not one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from portlint.errors import InputError
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+@dataclass(frozen=True)
+class SourceText:
+    text: str
+    lines: tuple[str, ...]  # without line terminators; lines[0] is line 1
+
+    def line(self, number: int) -> str:
+        """The 1-based line ``number``, or '' past the end."""
+        if 1 <= number <= len(self.lines):
+            return self.lines[number - 1]
+        return ""
+
+
+def decode(data: bytes, what: str = "Dockerfile") -> SourceText:
+    """Strict UTF-8 (BuildKit reads nothing else), with a message a user can act on."""
+    if data.startswith(_UTF16_BOMS):
+        raise InputError(f"{what} is encoded as UTF-16; Docker reads only UTF-8. Re-save it as UTF-8.")
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{what} is a binary file, not text")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"{what} is not valid UTF-8 (byte 0x{data[exc.start]:02x} at line {line}); "
+            "re-save it as UTF-8",
+            line=line,
+        ) from None
+    return SourceText(text=text, lines=tuple(text.splitlines()))

@@ -1,0 +1,179 @@
+"""Lint one Dockerfile: read, parse, run the enabled checks, stamp, suppress, sort."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from portlint.diagnostics import FileResult, Finding, Hit, Severity
+from portlint.errors import InputError
+from portlint.registry import Registry, Rule
+from portlint.settings import Settings
+
+PARSE_ERROR = "PL001"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One Dockerfile to lint and the build context it is built with."""
+
+    display: str  # the path as the user gave it ("<stdin>" for -)
+    path: Path | None  # None when read from stdin
+    context: Path | None  # None: no build context to read (stdin without --context)
+    context_display: str | None = None
+    data: bytes | None = None  # stdin's bytes
+
+
+def _read(target: Target) -> bytes:
+    if target.data is not None:
+        return target.data
+    assert target.path is not None
+    try:
+        return target.path.read_bytes()
+    except IsADirectoryError:
+        raise InputError(f"{target.display} is a directory, not a Dockerfile") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {target.display}: {exc.strerror or exc}") from None
+
+
+def _display_join(base: str | None, relative: str) -> str:
+    if not base or base == ".":
+        return relative
+    return f"{base.rstrip('/')}/{relative}"
+
+
+class _Stamper:
+    """Turns hits into findings: metadata, severity overrides, suppressions, per-file ignores."""
+
+    def __init__(self, target: Target, settings: Settings, ctx) -> None:
+        self.target = target
+        self.settings = settings
+        self.ctx = ctx
+        self.findings: list[Finding] = []
+        self._suppressions = None
+        if ctx is not None:
+            from portlint.suppress import dockerfile_suppressions
+
+            self._suppressions = dockerfile_suppressions(ctx.dockerfile)
+
+    def _absolute(self, hit_path: str | None) -> Path | None:
+        if hit_path is None:
+            return self.target.path.resolve() if self.target.path else None
+        return (self.target.context / hit_path).resolve() if self.target.context else None
+
+    def _per_file_ignored(self, rule: Rule, hit_path: str | None) -> bool:
+        if not self.settings.per_file_ignores:
+            return False
+        absolute = self._absolute(hit_path)
+        if absolute is None:
+            return False
+        try:
+            relative = absolute.relative_to(self.settings.root.resolve()).as_posix()
+        except ValueError:
+            relative = absolute.as_posix()
+        from portlint.selection import matches
+
+        for pattern, selectors in self.settings.per_file_ignores:
+            hit = fnmatch.fnmatchcase(relative, pattern) or (
+                "/" not in pattern and fnmatch.fnmatchcase(absolute.name, pattern)
+            )
+            if hit and any(s.upper() in (rule.id, rule.name.upper()) or rule.id.startswith(s.upper()) for s in selectors):
+                return True
+        return False
+
+    def add(self, rule: Rule, hit: Hit) -> None:
+        line, end_line = hit.span.line, hit.span.last
+        source_line = None
+        if hit.path is None:
+            if self._suppressions is not None and self.ctx is not None:
+                instruction = self.ctx.dockerfile.instruction_at(line)
+                if self._suppressions.covers(rule.id, rule.name, instruction.line if instruction else None):
+                    return
+                source_line = self.ctx.dockerfile.source.line(line)
+            display = self.target.display
+        else:
+            text = self.ctx.context_line(hit.path, line) if self.ctx is not None else None
+            if text is not None:
+                from portlint.suppress import is_suppressed, trailing_ignores
+
+                if is_suppressed(trailing_ignores(text), rule.id, rule.name):
+                    return
+                source_line = text
+            display = _display_join(self.target.context_display, hit.path)
+        if self._per_file_ignored(rule, hit.path):
+            return
+        severity = self.settings.severity.get(rule.id) or hit.severity or rule.severity
+        self.findings.append(
+            Finding(
+                rule=rule.id,
+                name=rule.name,
+                severity=severity,
+                path=display,
+                line=line,
+                column=hit.span.column,
+                end_line=max(end_line, line),
+                message=hit.message,
+                fix=hit.fix if hit.fix is not None else rule.page.fix,
+                source_line=source_line,
+            )
+        )
+
+
+def lint_target(target: Target, settings: Settings, registry: Registry, enabled: frozenset[str]) -> FileResult:
+    from portlint.dockerfile.parse import parse_dockerfile
+    from portlint.dockerfile.source import decode
+    from portlint.lint_context import LintContext
+
+    try:
+        source = decode(_read(target))
+        dockerfile = parse_dockerfile(source, target.display)
+    except InputError as exc:
+        stamper = _Stamper(target, settings, None)
+        if PARSE_ERROR in enabled:
+            stamper.add(registry.rules[PARSE_ERROR], Hit(_span(exc.line), str(exc)))
+        return FileResult(target.display, stamper.findings)
+
+    ctx = LintContext(dockerfile=dockerfile, context_dir=target.context, platforms=settings.platforms)
+    stamper = _Stamper(target, settings, ctx)
+    for rule_id in sorted(enabled):
+        rule = registry.rules[rule_id]
+        if rule.check is None:
+            continue
+        try:
+            for hit in rule.check(ctx):
+                stamper.add(rule, hit)
+        except InputError as exc:  # a context file the rule needed is unreadable
+            if PARSE_ERROR in enabled:
+                stamper.add(registry.rules[PARSE_ERROR], Hit(_span(exc.line), str(exc), path=exc.path))
+        except Exception as exc:  # a bug in a check must not hide the other rules' findings
+            print(
+                f"portlint: internal error in rule {rule_id} while linting {target.display}: "
+                f"{exc.__class__.__name__}: {exc} (please report this)",
+                file=sys.stderr,
+            )
+    findings = sorted(set(stamper.findings), key=Finding.sort_key)
+    return FileResult(target.display, findings)
+
+
+def _span(line: int):
+    from portlint.diagnostics import Span
+
+    return Span(max(1, line))
+
+
+def context_display(context: Path, given: str | None) -> str:
+    """How to print paths inside the context: as given, else relative to the cwd."""
+    if given is not None:
+        return given
+    try:
+        relative = os.path.relpath(context)
+    except ValueError:
+        return str(context)
+    return "." if relative == "." else relative.replace(os.sep, "/")
+
+
+def worst(findings: list[Finding]) -> Severity | None:
+    return max((f.severity for f in findings), default=None)

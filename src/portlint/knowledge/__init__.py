@@ -1,0 +1,42 @@
+"""Knowledge tables (TOML data files beside this module), loaded lazily and once.
+
+Each file's schema is described in README.md in this folder; every entry names its
+source.  Code asks questions through the small functions below, never parses the
+files itself.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+_HERE = Path(__file__).parent
+
+
+@lru_cache(maxsize=None)
+def load(name: str) -> dict[str, Any]:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    path = _HERE / f"{name}.toml"
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@lru_cache(maxsize=1024)
+def base_image(name: str, tag: str | None) -> dict[str, Any] | None:
+    """Facts about a base image (``name`` without docker.io/library), first match wins."""
+    key = f"{name}:{tag or 'latest'}"
+    for entry in load("base_images").get("image", []):
+        if fnmatch.fnmatchcase(key, entry.get("match", "")):
+            return entry
+    return None
+
+
+def floating_major_images() -> frozenset[str]:
+    return frozenset(load("base_images").get("floating_major_images", ()))

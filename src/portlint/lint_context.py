@@ -1,0 +1,146 @@
+"""What a check receives: the parsed Dockerfile plus lazily computed views of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from portlint.dockerfile.images import ImageRef, parse_image
+from portlint.dockerfile.model import Dockerfile, Instruction, Stage
+from portlint.dockerfile.variables import Scopes
+
+if TYPE_CHECKING:
+    from portlint.dockerfile.shell import ShellScript
+    from portlint.dockerfile.source import SourceText
+
+
+@dataclass(frozen=True)
+class BaseImage:
+    """What a stage's FROM names once ARG defaults are applied."""
+
+    stage: Stage
+    text: str  # the reference after substitution
+    kind: str  # "image" | "scratch" | "stage" | "unresolved"
+    ref: ImageRef | None = None
+    parent: Stage | None = None  # for kind == "stage"
+    variables: tuple[str, ...] = ()  # variables the reference used
+    unresolved: tuple[str, ...] = ()  # variables without a value
+
+    @property
+    def via(self) -> str:
+        """' (via ARG X)' when a variable chose the image, for messages."""
+        if not self.variables:
+            return ""
+        return f" (via ARG {', '.join(self.variables)})"
+
+
+@dataclass
+class LintContext:
+    dockerfile: Dockerfile
+    context_dir: Path | None
+    platforms: tuple[str, ...]
+
+    @cached_property
+    def scopes(self) -> Scopes:
+        return Scopes(self.dockerfile)
+
+    @cached_property
+    def base_images(self) -> tuple[BaseImage, ...]:
+        return tuple(self._resolve_base(stage) for stage in self.dockerfile.stages)
+
+    def _resolve_base(self, stage: Stage) -> BaseImage:
+        from portlint.dockerfile.variables import find_refs
+
+        expansion = self.scopes.expand(stage.from_, stage.base)
+        used = tuple(ref.name for ref in find_refs(stage.base))
+        text = expansion.value.strip()
+        if expansion.undefined or expansion.unknown or not text:
+            return BaseImage(stage, text, "unresolved", variables=used,
+                             unresolved=expansion.undefined + expansion.unknown)
+        if text.lower() == "scratch":
+            return BaseImage(stage, text, "scratch", variables=used)
+        earlier = self.dockerfile.stage_by_name(text)
+        if earlier is not None and earlier.index < stage.index:
+            return BaseImage(stage, text, "stage", parent=earlier, variables=used)
+        return BaseImage(stage, text, "image", ref=parse_image(text), variables=used)
+
+    def root_image(self, stage: Stage) -> BaseImage:
+        """Follow FROM <earlier stage> links down to the image the stage really starts from."""
+        base = self.base_images[stage.index]
+        seen = {stage.index}
+        while base.kind == "stage" and base.parent is not None and base.parent.index not in seen:
+            seen.add(base.parent.index)
+            base = self.base_images[base.parent.index]
+        return base
+
+    @cached_property
+    def _context_texts(self) -> dict[str, SourceText | None]:
+        return {}
+
+    def context_text(self, relative: str) -> SourceText | None:
+        """A build-context file's text (None if absent or unreadable), read once."""
+        if relative not in self._context_texts:
+            from portlint.dockerfile.source import decode
+            from portlint.errors import InputError
+
+            text = None
+            if self.context_dir is not None:
+                try:
+                    text = decode((self.context_dir / relative).read_bytes(), relative)
+                except (OSError, InputError):
+                    text = None
+            self._context_texts[relative] = text
+        return self._context_texts[relative]
+
+    def context_line(self, relative: str, line: int) -> str | None:
+        text = self.context_text(relative)
+        return text.line(line) if text is not None else None
+
+    @cached_property
+    def _shell_cache(self) -> dict[int, tuple[ShellScript, int]]:
+        return {}
+
+    def _parsed(self, instruction: Instruction) -> tuple[ShellScript, int]:
+        from portlint.dockerfile.shell import parse_shell
+
+        cached = self._shell_cache.get(instruction.index)
+        if cached is None:
+            text, first_line = run_script(instruction)
+            cached = (parse_shell(text), first_line)
+            self._shell_cache[instruction.index] = cached
+        return cached
+
+    def shell(self, instruction: Instruction) -> ShellScript:
+        """The commands a RUN executes (heredoc scripts included), parsed once."""
+        return self._parsed(instruction)[0]
+
+    def command_line(self, instruction: Instruction, command_offset: int) -> int:
+        """The Dockerfile line of a command found at ``command_offset`` in the RUN's script."""
+        return self._parsed(instruction)[1] + command_offset
+
+
+_SHELLS = ("sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/usr/bin/env")
+
+
+def run_script(instruction: Instruction) -> tuple[str, int]:
+    """The shell text a RUN hands to the shell.
+
+    ``RUN <<EOF`` (or ``RUN bash <<EOF``) runs the heredoc body as the script; any
+    other heredoc (``python3 <<EOF``, ``cat <<EOF > file``) is data for a command, so
+    only the command line itself is shell.  Returns the text and its first line.
+    """
+    if instruction.is_json:
+        import shlex
+
+        return " ".join(shlex.quote(arg) for arg in instruction.json_args or ()), instruction.line
+    text = instruction.shell_text
+    if not instruction.heredocs:
+        return text, instruction.shell_line
+    words = text.split()
+    command = [w for w in words if not w.lstrip("0123456789").startswith("<<")]
+    if not command or (command[0] in _SHELLS and all(w.startswith("-") for w in command[1:])):
+        body = "".join(doc.body for doc in instruction.heredocs)
+        return body, instruction.heredocs[0].start_line
+    return text, instruction.shell_line
