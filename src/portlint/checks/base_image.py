@@ -9,12 +9,12 @@ from portlint.diagnostics import Hit
 from portlint.lint_context import BaseImage, LintContext
 from portlint.registry import check
 
-# Tags that name a release channel, not a version: they move when upstream publishes.
+# Release channels: they move whenever upstream publishes.
 _CHANNEL_WORDS = frozenset(
-    "latest slim alpine lts stable mainline edge nightly rolling testing unstable sid devel "
-    "current beta rc dev canary main master".split()
+    "latest lts stable oldstable mainline edge nightly rolling testing unstable sid devel "
+    "current beta dev canary main master".split()
 )
-# For these distributions a codename tag (`debian:bookworm`) *is* a release.
+# For these distributions a codename tag (`debian:bookworm-slim`) *is* a release.
 _CODENAME_RELEASE_IMAGES = frozenset({"debian", "ubuntu"})
 _MAJOR_ONLY = re.compile(r"^v?\d+$")
 
