@@ -154,6 +154,9 @@ def lint_target(target: Target, settings: Settings, registry: Registry, enabled:
                 f"{exc.__class__.__name__}: {exc} (please report this)",
                 file=sys.stderr,
             )
+    if PARSE_ERROR in enabled:
+        for hit in ctx.file_problems:
+            stamper.add(registry.rules[PARSE_ERROR], hit)
     findings = sorted(set(stamper.findings), key=Finding.sort_key)
     return FileResult(target.display, findings)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,8 +12,13 @@ from portlint.dockerfile.model import Dockerfile, Instruction, Stage
 from portlint.dockerfile.variables import Scopes
 
 if TYPE_CHECKING:
+    from portlint.context.buildcontext import BuildContext
+    from portlint.context.image_files import ImageModel
+    from portlint.diagnostics import Hit
     from portlint.dockerfile.shell import ShellScript
     from portlint.dockerfile.source import SourceText
+    from portlint.python.environment import StageEnvironment
+    from portlint.python.imports import ModuleImports
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,51 @@ class LintContext:
             base = self.base_images[base.parent.index]
         return base
 
+    # ---- the build context (None when linting stdin without --context) ----------
+
+    @cached_property
+    def build_context(self) -> BuildContext | None:
+        if self.context_dir is None or not self.context_dir.is_dir():
+            return None
+        from portlint.context.buildcontext import BuildContext
+
+        return BuildContext.load(self.context_dir)
+
+    @cached_property
+    def images(self) -> ImageModel | None:
+        """Which context files each stage's image holds; None without a context."""
+        if self.build_context is None:
+            return None
+        from portlint.context.image_files import ImageModel
+
+        return ImageModel(self.dockerfile, self.build_context, self.scopes)
+
+    @cached_property
+    def _environment_builder(self):
+        if self.images is None:
+            return None
+        from portlint.python.environment import EnvironmentBuilder
+
+        return EnvironmentBuilder(self)
+
+    @property
+    def environments(self) -> list[StageEnvironment] | None:
+        """Installed Python distributions per stage; None without a context."""
+        builder = self._environment_builder
+        return builder.environments if builder is not None else None
+
+    @property
+    def file_problems(self) -> list[Hit]:
+        """Context files the analysis could not parse (the engine reports them as PL001)."""
+        builder = self.__dict__.get("_environment_builder")
+        return list(builder.problems) if builder is not None else []
+
+    def imports(self, context_path: str) -> ModuleImports | None:
+        """The imports of a context Python file (parsed once per run, even across Dockerfiles)."""
+        if self.context_dir is None:
+            return None
+        return _parse_python_file(str((self.context_dir / context_path).resolve()))
+
     @cached_property
     def _context_texts(self) -> dict[str, SourceText | None]:
         return {}
@@ -119,6 +169,17 @@ class LintContext:
     def command_line(self, instruction: Instruction, command_offset: int) -> int:
         """The Dockerfile line of a command found at ``command_offset`` in the RUN's script."""
         return self._parsed(instruction)[1] + command_offset
+
+
+@lru_cache(maxsize=4096)
+def _parse_python_file(path: str) -> ModuleImports | None:
+    from portlint.python.imports import parse_imports
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    return parse_imports(data, path)
 
 
 _SHELLS = ("sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/usr/bin/env")

@@ -1,0 +1,362 @@
+"""PL4xx: does the image assume the author's CPU architecture?"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from portlint.diagnostics import Hit, Span
+from portlint.lint_context import LintContext
+from portlint.registry import check
+
+# Architecture words as they appear in release artifact names, and the platform each means.
+_ARCH_WORDS = {
+    "x86_64": "amd64", "x86-64": "amd64", "amd64": "amd64", "x64": "amd64", "linux64": "amd64",
+    "win64": "amd64", "i386": "386", "i686": "386", "x86": "386",
+    "aarch64": "arm64", "arm64": "arm64", "armv8": "arm64",
+    "armv7": "arm", "armv7l": "arm", "armhf": "arm", "armv6": "arm",
+    "ppc64le": "ppc64le", "s390x": "s390x", "riscv64": "riscv64",
+}
+_ARCH_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9])(x86[_-]64|amd64|x64|linux64|i[36]86|aarch64|arm64|armv8|armv7l?|armhf|armv6|ppc64le|s390x|riscv64)(?![A-Za-z0-9])",
+    re.I,
+)
+_URL = re.compile(r"(?:https?|ftp)://[^\s\"'`|;&)]+", re.I)
+# What makes a download follow the build's target instead of one fixed CPU.
+_ARCH_SELECTORS = re.compile(
+    r"TARGETARCH|TARGETPLATFORM|TARGETVARIANT|BUILDARCH|uname\s+-[ma]|dpkg\s+--print-architecture|"
+    r"dpkg-architecture|\barch\b\s*\)|\$\(arch\)|`arch`|apk\s+--print-arch|rpm\s+--eval|\$\{?HOSTTYPE|"
+    r"\$\{?MACHTYPE|platform\.machine",
+    re.I,
+)
+_DOWNLOADERS = frozenset({"curl", "wget", "git", "aria2c", "http", "fetch"})
+_NATIVE_FLAGS = re.compile(
+    r"(?<![\w-])(-march=native|-mtune=native|-mcpu=native|-mavx512\w*|-mavx2|-mavx|-msse4(?:\.[12])?|-msse3|-mssse3|-mfma|-mf16c|-mbmi2?)(?![\w.-])"
+)
+_ARCH_PATH = re.compile(r"\b(x86_64|aarch64|arm|i386|powerpc64le|s390x)-linux-gnu(?:eabihf)?\b|/lib64/ld-linux-x86-64\.so\.2|/lib/ld-linux-aarch64\.so\.1")
+_PATH_ARCH = {"x86_64": "amd64", "aarch64": "arm64", "arm": "arm", "i386": "386", "powerpc64le": "ppc64le", "s390x": "s390x"}
+
+
+def _arch_of(platform: str) -> str:
+    return platform.split("/")[1] if "/" in platform else platform
+
+
+def _broken_platforms(ctx: LintContext, arch: str) -> list[str]:
+    """Target platforms whose CPU differs from ``arch``."""
+    return [p for p in ctx.platforms if _arch_of(p) != arch]
+
+
+@check("PL401")
+def hardcoded_platform(ctx: LintContext) -> Iterator[Hit]:
+    for stage in ctx.dockerfile.stages:
+        platform = stage.platform
+        if not platform or "$" in platform:
+            continue
+        yield Hit(
+            stage.from_.span,
+            f"FROM --platform={platform} forces this stage to {platform}: on an arm64 Mac or Graviton "
+            "runner it builds under slow emulation, and the image never runs natively there",
+            fix="Drop --platform, or use --platform=$BUILDPLATFORM for a cross-compiling build stage",
+        )
+
+
+def _arch_variables(ctx: LintContext) -> set[str]:
+    """Variables whose value is chosen by the target architecture (in ARG/ENV/RUN)."""
+    names = set()
+    for instruction in ctx.dockerfile.instructions:
+        text = instruction.args + "".join("\n" + d.body for d in instruction.heredocs)
+        if instruction.keyword in ("ARG", "ENV"):
+            from portlint.dockerfile.variables import assignments
+
+            for name, value in assignments(instruction):
+                if name in ("TARGETARCH", "TARGETPLATFORM", "TARGETVARIANT", "BUILDARCH") or (value and _ARCH_SELECTORS.search(value)):
+                    names.add(name)
+        elif instruction.keyword == "RUN" and _ARCH_SELECTORS.search(text):
+            for command in ctx.shell(instruction).commands:
+                for name, value in command.assignments:
+                    if _ARCH_SELECTORS.search(value) or command.condition and _ARCH_SELECTORS.search(command.condition):
+                        names.add(name)
+                argv = command.argv
+                if argv[:1] == ("export",):
+                    for word in argv[1:]:
+                        name, _, value = word.partition("=")
+                        if _ARCH_SELECTORS.search(value):
+                            names.add(name)
+    return names
+
+
+def _selected(text: str, variables: set[str]) -> bool:
+    if _ARCH_SELECTORS.search(text):
+        return True
+    return any(re.search(rf"\$\{{?{re.escape(v)}\b", text) for v in variables)
+
+
+@check("PL402")
+def arch_specific_download(ctx: LintContext) -> Iterator[Hit]:
+    arch_variables = _arch_variables(ctx)
+    for instruction in ctx.dockerfile.instructions:
+        if instruction.keyword == "ADD":
+            for url in _URL.findall(instruction.args):
+                hit = _judge_url(ctx, url, instruction.span, arch_variables, None)
+                if hit:
+                    yield hit
+            continue
+        if instruction.keyword != "RUN":
+            continue
+        script = ctx.shell(instruction)
+        for command in script.commands:
+            argv = command.effective().argv
+            if not argv or argv[0].rsplit("/", 1)[-1] not in _DOWNLOADERS:
+                continue
+            for word in argv[1:]:
+                for url in _URL.findall(word):
+                    line = ctx.command_line(instruction, command.line)
+                    hit = _judge_url(ctx, url, Span(line), arch_variables, command.condition)
+                    if hit:
+                        yield hit
+
+
+def _judge_url(ctx: LintContext, url: str, span: Span, variables: set[str], condition: str | None) -> Hit | None:
+    if _selected(url, variables) or (condition and _selected(condition, variables)):
+        return None
+    filename = url.rstrip("/").rsplit("/", 1)[-1]
+    match = _ARCH_TOKEN.search(filename) or _ARCH_TOKEN.search(url)
+    if not match:
+        return None
+    arch = _ARCH_WORDS.get(match.group(1).lower(), match.group(1).lower())
+    broken = _broken_platforms(ctx, arch)
+    if not broken:
+        return None
+    return Hit(
+        span,
+        f"Downloads '{filename}', built for {match.group(1)} only: on {', '.join(broken)} the binary fails "
+        "with 'exec format error' (or the installer refuses to run)",
+        fix="Pick the artifact from the target architecture: ARG TARGETARCH, or case \"$(uname -m)\" in x86_64) …;; aarch64) …;; esac",
+    )
+
+
+@check("PL403")
+def arch_specific_path(ctx: LintContext) -> Iterator[Hit]:
+    for instruction in ctx.dockerfile.instructions:
+        if instruction.keyword not in ("ENV", "ARG", "RUN", "COPY", "ADD", "WORKDIR", "VOLUME", "CMD", "ENTRYPOINT"):
+            continue
+        if instruction.keyword == "RUN":
+            texts = [(c.condition, " ".join(c.argv), ctx.command_line(instruction, c.line)) for c in ctx.shell(instruction).commands]
+        else:
+            texts = [(None, instruction.args, instruction.line)]
+        for condition, text, line in texts:
+            match = _ARCH_PATH.search(text)
+            if not match or (condition and _selected(condition, set())) or "DEB_HOST_MULTIARCH" in text:
+                continue
+            arch = _PATH_ARCH.get(match.group(1) or ("x86_64" if "x86-64" in match.group(0) else "aarch64"), "amd64")
+            broken = _broken_platforms(ctx, arch)
+            if not broken:
+                continue
+            span = Span(line) if instruction.keyword == "RUN" else instruction.span
+            yield Hit(
+                span,
+                f"'{match.group(0)}' exists only on {arch} images; on {', '.join(broken)} the path is "
+                "missing and libraries are not found",
+                fix="Derive it at build time: $(dpkg-architecture -qDEB_HOST_MULTIARCH) or $(gcc -dumpmachine), "
+                "or use the arch-independent path",
+            )
+            break
+
+
+@check("PL404")
+def native_cpu_flags(ctx: LintContext) -> Iterator[Hit]:
+    for instruction in ctx.dockerfile.instructions:
+        if instruction.keyword not in ("RUN", "ENV", "ARG"):
+            continue
+        text = instruction.args + "".join("\n" + d.body for d in instruction.heredocs)
+        match = _NATIVE_FLAGS.search(text)
+        if not match:
+            continue
+        yield Hit(
+            instruction.span,
+            f"'{match.group(1)}' compiles for the build machine's CPU: on an older or different CPU the "
+            "program dies with 'Illegal instruction (core dumped)'",
+            fix="Target a baseline (-march=x86-64-v2 on amd64, -march=armv8-a on arm64) or drop the flag",
+        )
+
+
+def _platform_covered(target: str, published: list[str]) -> bool:
+    os_name, _, rest = target.partition("/")
+    arch = rest.split("/")[0]
+    for platform in published:
+        p_os, _, p_rest = platform.partition("/")
+        if p_os == os_name and p_rest.split("/")[0] == arch:
+            variant = rest.split("/")[1] if "/" in rest else None
+            p_variant = p_rest.split("/")[1] if "/" in p_rest else None
+            if variant is None or p_variant is None or variant == p_variant:
+                return True
+    return False
+
+
+def _facts(ctx: LintContext, base):
+    from portlint.knowledge import base_image
+
+    if base.kind != "image" or base.ref is None:
+        return None
+    return base_image(base.ref.name, base.ref.tag)
+
+
+@check("PL405")
+def single_arch_base_image(ctx: LintContext) -> Iterator[Hit]:
+    for base in ctx.base_images:
+        if base.stage.platform:  # pinned (PL401) or following $BUILDPLATFORM/$TARGETPLATFORM on purpose
+            continue
+        facts = _facts(ctx, base)
+        if not facts or not facts.get("platforms"):
+            continue
+        missing = [p for p in ctx.platforms if not _platform_covered(p, facts["platforms"])]
+        if not missing:
+            continue
+        yield Hit(
+            base.stage.from_.span,
+            f"'{base.text}' is published only for {', '.join(facts['platforms'])}; building for "
+            f"{', '.join(missing)} fails with 'no matching manifest' (or runs under emulation)",
+            fix="Choose a multi-arch base image, or limit the targets with --platform / platforms in the config",
+        )
+
+
+@check("PL406")
+def gpu_only_base_image(ctx: LintContext) -> Iterator[Hit]:
+    for base in ctx.base_images:
+        facts = _facts(ctx, base)
+        if not facts or not facts.get("gpu"):
+            continue
+        yield Hit(
+            base.stage.from_.span,
+            f"'{base.text}' is a GPU (CUDA) image: the container needs an NVIDIA GPU, its driver and the "
+            "NVIDIA container toolkit on the host; on a laptop or CPU server it fails or falls back silently",
+            fix="Use a CPU base image by default and a build ARG for the GPU variant, or document the GPU requirement",
+        )
+
+
+def _version_judgement(requirement: str):
+    """(name, exact version or None, highest allowed upper bound or None)."""
+    from portlint.python.requirements import parse_requirements
+
+    parsed = parse_requirements(requirement)
+    if not parsed or not parsed[0].name or parsed[0].error:
+        return None
+    exact = upper = None
+    for clause in parsed[0].specifier.split(","):
+        clause = clause.strip()
+        if clause.startswith("===") or (clause.startswith("==") and "*" not in clause):
+            exact = clause.lstrip("=")
+        elif clause.startswith("<"):
+            upper = clause.lstrip("<=")
+    return parsed[0].name, exact, upper
+
+
+def _older(version: str, boundary: str, inclusive_upper: bool = False) -> bool:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(version) < Version(boundary) or (inclusive_upper and Version(version) == Version(boundary))
+    except InvalidVersion:
+        return False
+
+
+def _wheel_facts(name: str):
+    from portlint.knowledge import load
+
+    return load("wheels").get("packages", {}).get(name)
+
+
+def _installed_items(ctx: LintContext):
+    seen = set()
+    for env in ctx.environments or []:
+        for item in env.installed.values():
+            if item.instruction is None or item.tool not in ("pip", "uv", "poetry", "pipenv"):
+                continue
+            key = (item.name, item.where)
+            if key not in seen:
+                seen.add(key)
+                yield env, item
+
+
+@check("PL407")
+def no_wheel_for_platform(ctx: LintContext) -> Iterator[Hit]:
+    if not any(_arch_of(p) == "arm64" for p in ctx.platforms):
+        return
+    for _, item in _installed_items(ctx):
+        facts = _wheel_facts(item.name)
+        if not facts or "aarch64_since" not in facts:
+            continue
+        judged = _version_judgement(item.requirement)
+        if judged is None:
+            continue
+        _, exact, upper = judged
+        since = facts["aarch64_since"]
+        too_old = (exact and _older(exact, since)) or (not exact and upper and _older(upper, since, inclusive_upper=True))
+        if not too_old:
+            continue
+        yield Hit(
+            Span(item.where.line),
+            f"{item.requirement} has no wheel for linux/arm64 (aarch64 wheels start at {item.name} {since}); "
+            "on an arm64 machine pip falls back to a source build, which usually fails",
+            fix=f"Upgrade to {item.name}>={since}, or build only for linux/amd64",
+            path=item.where.path,
+        )
+
+
+@check("PL408")
+def musl_incompatible_wheels(ctx: LintContext) -> Iterator[Hit]:
+    from portlint.knowledge import base_image
+
+    for env, item in _installed_items(ctx):
+        base = ctx.root_image(env.stage)
+        if base.kind != "image" or base.ref is None:
+            continue
+        facts = base_image(base.ref.name, base.ref.tag) or {}
+        if facts.get("libc") != "musl":
+            continue
+        wheels = _wheel_facts(item.name)
+        if not wheels or "musllinux" not in wheels:
+            continue
+        judged = _version_judgement(item.requirement)
+        since = wheels.get("musllinux_since")
+        if wheels["musllinux"] and since and judged and judged[1] and not _older(judged[1], since):
+            continue
+        if wheels["musllinux"] and (not since or not judged or not judged[1]):
+            continue
+        yield Hit(
+            Span(item.where.line),
+            f"{item.requirement} ships no musllinux wheel{f' before {since}' if since else ''}, and "
+            f"{base.text} uses musl libc: pip compiles it from source (slow, needs a compiler) or fails",
+            fix="Use a Debian-based image (python:3.12-slim) for compiled packages, or a version with musllinux wheels",
+            path=item.where.path,
+        )
+
+
+@check("PL409")
+def foreign_architecture_packages(ctx: LintContext) -> Iterator[Hit]:
+    for instruction in ctx.dockerfile.instructions:
+        if instruction.keyword != "RUN":
+            continue
+        for command in ctx.shell(instruction).commands:
+            argv = command.effective().argv
+            if not argv:
+                continue
+            name = argv[0].rsplit("/", 1)[-1]
+            foreign = None
+            if name == "dpkg" and "--add-architecture" in argv:
+                position = argv.index("--add-architecture")
+                foreign = argv[position + 1] if position + 1 < len(argv) else None
+            elif name in ("apt-get", "apt") and "install" in argv:
+                for word in argv[argv.index("install") + 1:]:
+                    package_arch = word.split("=")[0].rpartition(":")[2] if ":" in word.split("=")[0] else None
+                    if package_arch and package_arch not in ("any", "native", "all") and "$" not in package_arch:
+                        foreign = package_arch
+                        break
+            if not foreign or "$" in foreign:
+                continue
+            yield Hit(
+                Span(ctx.command_line(instruction, command.line)),
+                f"Installs packages for the {foreign} architecture: the result depends on which CPU builds "
+                "the image, and on other architectures the packages are foreign binaries",
+                fix="Install native packages, or choose the architecture from $TARGETARCH in a cross-compiling stage",
+            )

@@ -1,0 +1,590 @@
+"""PL2xx: does the image carry every dependency its code needs, pinned?"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+
+from portlint.diagnostics import Hit, Severity, Span
+from portlint.lint_context import LintContext
+from portlint.registry import check
+
+_TEST_FILE = re.compile(r"(^|/)(tests?|testing|docs|examples?)/|(^|/)(test_[^/]*|[^/]*_test|conftest|setup|noxfile|tasks)\.py$")
+_MAIN_REQUIREMENTS = re.compile(r"(^|/)requirements(/(base|main|prod|production|runtime)\.txt|[-_.]?(prod|production|runtime|main|base)?\.txt)$")
+
+
+def _final(ctx: LintContext):
+    if ctx.environments is None or ctx.images is None:
+        return None, None
+    return ctx.environments[-1], ctx.images.final
+
+
+# ---- PL201 / PL202: imports the image cannot satisfy ---------------------------------
+
+
+def _lookup_key(module: str, names: tuple[str, ...]) -> str:
+    """``from google.cloud import storage`` is best looked up as google.cloud.storage."""
+    from portlint.python.distributions import distributions_for
+
+    for name in names:
+        candidate = f"{module}.{name}"
+        if distributions_for(candidate)[1] and not distributions_for(module)[1]:
+            return candidate
+        if distributions_for(candidate)[1] and distributions_for(candidate)[0] != distributions_for(module)[0]:
+            return candidate
+    return module
+
+
+def _reachable(ctx: LintContext, image, index) -> set[str] | None:
+    """Image paths of the Python files the container's command can import; None: unknown."""
+    from portlint.python.program import entrypoints_from_argv, find_entrypoints
+
+    final_index = len(ctx.dockerfile.stages) - 1
+    entries, has_command = find_entrypoints(ctx, final_index)
+    if not has_command:
+        return None
+    starts: list[str] = []
+    roots: list[str] = []
+    pending = list(entries)
+    seen_scripts: set[str] = set()
+    while pending:
+        entry = pending.pop()
+        if entry.kind == "shell-script" and entry.image_path and entry.image_path not in seen_scripts:
+            seen_scripts.add(entry.image_path)
+            placed = image.files.get(entry.image_path)
+            text = ctx.context_text(placed.context_path) if placed is not None and placed.context_path else None
+            if text is None:
+                return None  # a script we cannot read may run anything
+            from portlint.dockerfile.shell import parse_shell
+
+            workdir = image.workdir_at(entry.instruction)
+            for command in parse_shell(text.text).commands:
+                pending.extend(entrypoints_from_argv(command.effective().argv, entry.instruction, workdir))
+        elif entry.kind == "script" and entry.image_path:
+            starts.append(entry.image_path)
+            roots.append(posixpath.dirname(entry.image_path))
+        elif entry.kind == "module" and entry.module:
+            root = entry.image_path or image.workdir_at(entry.instruction)
+            roots.append(root)
+            starts.extend(index.files_for(entry.module, [root]))
+    starts = [s for s in starts if s in index.by_path]
+    if not starts:
+        return None
+    roots.extend(_pythonpath(ctx))
+    reachable: set[str] = set()
+    queue = list(starts)
+    while queue:
+        path = queue.pop()
+        if path in reachable:
+            continue
+        reachable.add(path)
+        parsed = ctx.imports(index.by_path[path].context_path)
+        if parsed is None:
+            continue
+        package_dir = posixpath.dirname(path)
+        for ref in parsed.imports:
+            if ref.level:
+                base = package_dir
+                for _ in range(ref.level - 1):
+                    base = posixpath.dirname(base)
+                modules = [f"{ref.module}.{n}" if ref.module else n for n in ref.names] + ([ref.module] if ref.module else [])
+                for module in modules:
+                    relative = posixpath.join(base, *module.split("."))
+                    for candidate in (relative + ".py", relative + "/__init__.py"):
+                        if candidate in index.by_path:
+                            queue.append(candidate)
+                continue
+            modules = [ref.module] + [f"{ref.module}.{n}" for n in ref.names]
+            for module in modules:
+                queue.extend(index.files_for(module, roots + [package_dir]))
+                parts = module.split(".")
+                for end in range(1, len(parts)):  # importing a.b.c runs a/__init__.py and a/b/__init__.py
+                    queue.extend(p for p in index.files_for(".".join(parts[:end]), roots) if p.endswith("__init__.py"))
+    return reachable
+
+
+def _pythonpath(ctx: LintContext) -> list[str]:
+    roots = []
+    final = ctx.dockerfile.stages[-1]
+    scope = ctx.scopes.before(final.instructions[-1]) if final.instructions else {}
+    variable = scope.get("PYTHONPATH")
+    if variable is not None and variable.value:
+        roots.extend(p for p in variable.value.split(":") if p.startswith("/"))
+    return roots
+
+
+@check("PL201")
+def missing_dependency(ctx: LintContext) -> Iterator[Hit]:
+    yield from _import_findings(ctx, transitive=False)
+
+
+@check("PL202")
+def transitive_dependency(ctx: LintContext) -> Iterator[Hit]:
+    yield from _import_findings(ctx, transitive=True)
+
+
+def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
+    env, image = _final(ctx)
+    if env is None or image is None or not env.base_known:
+        return  # an unknown base image may ship anything
+    from portlint.python.distributions import distributions_for, satisfied_by, transitive_closure
+    from portlint.python.imports import stdlib_modules
+    from portlint.python.program import ModuleIndex
+
+    index = ModuleIndex(image)
+    if not index.by_path:
+        return
+    installed = set(env.installed) | set(env.base_packages)
+    closure = transitive_closure(installed)
+    stdlib = stdlib_modules()
+    reachable = _reachable(ctx, image, index)
+    opaque = ", ".join(dict.fromkeys(env.opaque))
+    for image_path, placed in sorted(index.by_path.items()):
+        parsed = ctx.imports(placed.context_path)
+        if parsed is None:
+            continue
+        reported: set[str] = set()
+        for ref in parsed.imports:
+            if ref.level or not ref.module:
+                continue
+            top = ref.module.split(".")[0]
+            if top in stdlib or index.is_local(ref.module):
+                continue
+            key = _lookup_key(ref.module, ref.names)
+            if satisfied_by(key, installed):
+                continue
+            candidates = distributions_for(key)[0]
+            if candidates[0] in reported:
+                continue
+            reported.add(candidates[0])
+            via = next((closure[c] for c in candidates if c in closure), None)
+            where = f"{placed.context_path}"
+            if transitive and via is not None:
+                yield Hit(
+                    Span(ref.line, column=ref.column),
+                    f"'{top}' ({candidates[0]}) is importable only because {via} depends on it; "
+                    f"a new {via} release can drop or change it",
+                    fix=f"Install it directly with a pinned version, e.g. {candidates[0]}==<version>",
+                    path=where,
+                )
+                continue
+            if transitive or via is not None:
+                continue
+            severity, context = _import_severity(ref, placed.context_path, image_path, reachable, opaque)
+            yield Hit(
+                Span(ref.line, column=ref.column),
+                f"'{ref.module}' is imported{context}, but no step installs {_candidates_text(candidates)} "
+                f"in the image (copied to {image_path}); the container fails with "
+                f"ModuleNotFoundError: No module named '{top}'",
+                fix=f"Add {candidates[0]}==<version> to the requirements the Dockerfile installs",
+                path=where,
+                severity=severity,
+            )
+
+
+def _candidates_text(candidates: tuple[str, ...]) -> str:
+    if len(candidates) == 1:
+        return f"'{candidates[0]}'"
+    return "'" + "', '".join(candidates[:-1]) + f"' or '{candidates[-1]}'"
+
+
+def _import_severity(ref, context_path: str, image_path: str, reachable, opaque: str) -> tuple[Severity | None, str]:
+    if ref.optional:
+        return Severity.INFO, f" (optionally, under {ref.reason or 'a guard'})"
+    if _TEST_FILE.search(context_path):
+        return Severity.INFO, " by a test or tooling file"
+    if opaque:
+        return Severity.INFO, f" (unless {opaque} provides it)"
+    if reachable is not None and image_path not in reachable:
+        return Severity.WARNING, " by a module the container's command does not import"
+    return None, ""
+
+
+# ---- PL203 / PL204: dependency files and the RUNs that read them -----------------------
+
+
+@check("PL203")
+def requirements_not_in_image(ctx: LintContext) -> Iterator[Hit]:
+    if ctx.environments is None:
+        return
+    seen = set()
+    for env in ctx.environments:
+        for use in env.file_uses:
+            key = (use.instruction.index, use.image_path)
+            if use.available or key in seen:
+                continue
+            seen.add(key)
+            source = use.written if not use.written.startswith("/") else posixpath.basename(use.written)
+            yield Hit(
+                Span(use.line, use.instruction.span.last if use.line == use.instruction.line else use.line),
+                f"This RUN reads {use.image_path}, but nothing copies it into the image (or mounts it) "
+                f"before this step; the build fails with 'No such file or directory'",
+                fix=f"COPY {source} {posixpath.dirname(use.image_path) or '/'}/ before this RUN "
+                f"(or RUN --mount=type=bind,source={source},target={use.image_path} …)",
+            )
+
+
+def _read_dependency_files(ctx: LintContext) -> set[str]:
+    read = set()
+    for env in ctx.environments or []:
+        for use in env.file_uses:
+            if use.context_path:
+                read.add(use.context_path)
+    builder = ctx.__dict__.get("_environment_builder")
+    if builder is not None:
+        read |= builder.read_files
+    return read
+
+
+@check("PL204")
+def requirements_never_installed(ctx: LintContext) -> Iterator[Hit]:
+    env, image = _final(ctx)
+    context = ctx.build_context
+    if env is None or image is None or context is None:
+        return
+    uses_files = any(use.kind in ("requirements", "project", "pipfile", "environment") for e in ctx.environments for use in e.file_uses)
+    if uses_files:
+        return  # the build installs from a dependency file; others are dev/test lists
+    pythonic = any(e.runs_python_installs for e in ctx.environments) or bool(image.python_files())
+    if not pythonic:
+        return
+    copied = {p.context_path: p for p in image.files.values() if p.context_path}
+    candidates = [f for f in ("requirements.txt", "Pipfile", "environment.yml", "environment.yaml") if context.is_file(f)]
+    candidates += [c for c in copied if _MAIN_REQUIREMENTS.search(c) and c not in candidates]
+    if "pyproject.toml" in copied and _declares_dependencies(ctx, "pyproject.toml"):
+        candidates.append("pyproject.toml")
+    final_stage = ctx.dockerfile.stages[-1]
+    for candidate in candidates:
+        placed = copied.get(candidate)
+        anchor = placed.instruction if placed is not None else final_stage.from_
+        how = f"is copied into the image at {placed.image_path}" if placed is not None else "sits in the build context"
+        yield Hit(
+            anchor.span,
+            f"{candidate} {how}, but no RUN installs it: the image gets only what the RUN lines "
+            "name, not the project's declared dependencies",
+            fix=_install_fix(candidate),
+        )
+
+
+def _install_fix(candidate: str) -> str:
+    if candidate.endswith("pyproject.toml"):
+        return "RUN pip install --no-cache-dir . (after COPY pyproject.toml and the package)"
+    if candidate == "Pipfile":
+        return "RUN pipenv install --system --deploy (after COPY Pipfile Pipfile.lock ./)"
+    if candidate.startswith("environment"):
+        return f"RUN conda env update -n base -f {candidate}"
+    return f"COPY {candidate} . then RUN pip install --no-cache-dir -r {candidate}"
+
+
+def _declares_dependencies(ctx: LintContext, path: str) -> bool:
+    text = ctx.context_text(path)
+    if text is None:
+        return False
+    from portlint.python.pyproject import parse_pyproject
+
+    parsed = parse_pyproject(text.text)
+    return not parsed.error and bool(parsed.dependencies)
+
+
+# ---- PL205 / PL206: unpinned packages --------------------------------------------------
+
+
+@check("PL205")
+def unpinned_python_dependency(ctx: LintContext) -> Iterator[Hit]:
+    if ctx.environments is None:
+        yield from _unpinned_without_context(ctx)
+        return
+    by_place: dict[tuple[str | None, int], list] = {}
+    for env in ctx.environments:
+        for item in env.unpinned:
+            names = by_place.setdefault((item.where.path, item.where.line), [])
+            if item.requirement not in [i.requirement for i in names]:
+                names.append(item)
+    for (path, line), items in sorted(by_place.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+        listed = ", ".join(f"'{i.requirement}'" for i in items)
+        example = items[0].name
+        if path is None:
+            instruction = items[0].instruction
+            span = Span(line, instruction.span.last if instruction is not None and line == instruction.line else line)
+        else:
+            span = Span(line)
+        yield Hit(
+            span,
+            f"{listed} {'has' if len(items) == 1 else 'have'} no exact version, so each build may "
+            "install a different release than the one you tested",
+            fix=f"Pin exact versions ({example}==<version>), or install from a lock/constraints file",
+            path=path,
+        )
+
+
+def _unpinned_without_context(ctx: LintContext) -> Iterator[Hit]:
+    """Without a build context (stdin), judge the command lines alone."""
+    from portlint.python.installs import parse_install
+    from portlint.python.requirements import parse_requirements
+
+    for instruction in ctx.dockerfile.instructions:
+        if instruction.keyword != "RUN":
+            continue
+        for command in ctx.shell(instruction).commands:
+            install = parse_install(command.effective().argv, command.line)
+            if install is None or install.tool not in ("pip", "uv") or install.locked or install.constraint_files:
+                continue
+            loose = []
+            for spec in install.specifiers:
+                parsed = parse_requirements(spec)
+                if parsed and parsed[0].name and not parsed[0].pinned and parsed[0].name not in ("pip", "setuptools", "wheel"):
+                    loose.append(f"'{spec}'")
+            if loose:
+                line = ctx.command_line(instruction, install.line)
+                yield Hit(Span(line), f"{', '.join(loose)} without an exact version", fix="Pin exact versions (name==<version>)")
+
+
+@check("PL206")
+def unpinned_system_package(ctx: LintContext) -> Iterator[Hit]:
+    from portlint.python.environment import split_system_package
+    from portlint.python.installs import parse_install
+
+    for instruction in ctx.dockerfile.instructions:
+        if instruction.keyword != "RUN":
+            continue
+        for command in ctx.shell(instruction).commands:
+            install = parse_install(command.effective().argv, command.line)
+            if install is None or install.tool not in ("apt", "apk", "dnf", "yum", "zypper"):
+                continue
+            loose = [p for p in install.specifiers if "$" not in p and not split_system_package(install.tool, p)[1]]
+            if not loose:
+                continue
+            shown = ", ".join(loose[:6]) + (f" and {len(loose) - 6} more" if len(loose) > 6 else "")
+            line = ctx.command_line(instruction, install.line)
+            yield Hit(
+                Span(line),
+                f"{install.tool} installs {shown} without versions: a rebuild next month can get "
+                "different builds of these packages",
+                fix="Pin the base image by digest so the package index is fixed too; pin versions "
+                "(pkg=1.2.3-1) only where a specific build matters",
+            )
+
+
+# ---- PL207: requirements that point at files the image does not have ----------------------
+
+
+@check("PL207")
+def local_requirement_outside_image(ctx: LintContext) -> Iterator[Hit]:
+    seen = set()
+    for env in ctx.environments or []:
+        for ref in env.local_references:
+            key = (ref.where.path, ref.where.line, ref.target)
+            if ref.present or key in seen:
+                continue
+            seen.add(key)
+            host = ref.target.startswith(("file:///home/", "file:///Users/", "/home/", "/Users/", "file:/"))
+            yield Hit(
+                Span(ref.where.line),
+                f"Requirement '{ref.target}' points to a local {'host ' if host else ''}path that is not "
+                "in the image when pip runs, so the install fails on any other machine",
+                fix="COPY the wheel or package into the image first and refer to it by its image path",
+                path=ref.where.path,
+            )
+
+
+# ---- PL208: wheels that need a system library the base image lacks ------------------------
+
+
+@check("PL208")
+def missing_system_library(ctx: LintContext) -> Iterator[Hit]:
+    env, _ = _final(ctx)
+    if env is None:
+        return
+    base = ctx.root_image(ctx.dockerfile.stages[-1])
+    if base.kind != "image" or base.ref is None:
+        return
+    from portlint.knowledge import base_image
+    from portlint.python.distributions import system_libraries
+
+    facts = base_image(base.ref.name, base.ref.tag) or {}
+    family = {"debian": "debian", "ubuntu": "debian", "alpine": "alpine"}.get(facts.get("os_family", ""))
+    if family is None or not (facts.get("slim") or family == "alpine"):
+        return
+    for name, item in sorted(env.installed.items()):
+        needs = system_libraries(name)
+        if not needs or item.instruction is None:
+            continue
+        required = needs.get(family, [])
+        alternatives = needs.get(f"{family}_alternatives", [])
+        missing = [p for p in required if not _system_package_present(p, alternatives, env.system_packages)]
+        if not missing:
+            continue
+        installer = "apt-get install -y --no-install-recommends" if family == "debian" else "apk add --no-cache"
+        error = needs.get("error")
+        path, line = item.where.path, item.where.line
+        yield Hit(
+            Span(line),
+            f"{name} needs system {'library' if len(missing) == 1 else 'libraries'} "
+            f"{', '.join(missing)}, which {base.text} does not ship and no RUN installs"
+            + (f"; importing it fails with {error}" if error else ""),
+            fix=f"RUN {installer} {' '.join(required)}",
+            path=path,
+        )
+
+
+def _system_package_present(package: str, alternatives: list[str], installed: set[str]) -> bool:
+    """Installed directly, through an older/alternative name, or as its -dev package
+    (libpq-dev brings libpq5, libglib2.0-dev brings libglib2.0-0)."""
+    if package in installed or any(a in installed for a in alternatives if a.startswith(package)):
+        return True
+    stem = re.sub(r"[-.]?\d+$", "", package)
+    return any(name.startswith(stem) for name in installed)
+
+
+# ---- PL209: the command the container runs ---------------------------------------------------
+
+
+@check("PL209")
+def entrypoint_file_missing(ctx: LintContext) -> Iterator[Hit]:
+    env, image = _final(ctx)
+    if env is None or image is None or ctx.build_context is None:
+        return
+    from portlint.python.program import find_entrypoints
+
+    final_index = len(ctx.dockerfile.stages) - 1
+    entries, _ = find_entrypoints(ctx, final_index)
+    workdir_set = _workdir_declared(ctx)
+    for entry in entries:
+        if entry.kind == "module":
+            yield from _missing_module(ctx, env, image, entry)
+            continue
+        path = entry.image_path
+        if path is None or "$" in entry.target or path in image.files or image.has_dir(path):
+            continue
+        if image.is_opaque(path) or _mentioned_by_run(ctx, posixpath.basename(path)) or _under_volume(ctx, path):
+            continue
+        basename = posixpath.basename(path)
+        if not workdir_set and any(posixpath.basename(p) == basename for p in image.files):
+            continue  # the base image's WORKDIR, unknown to us, may make the relative path right
+        elsewhere = [p for p in image.files if posixpath.basename(p) == basename]
+        hint = f" (the image has it at {elsewhere[0]})" if elsewhere else ""
+        yield Hit(
+            entry.instruction.span,
+            f"{entry.instruction.keyword} runs {entry.target}, but nothing puts {path} into the image{hint}; "
+            f"the container exits at start with 'No such file or directory'",
+            fix=f"COPY {basename} {posixpath.dirname(path)}/ (or fix the path in {entry.instruction.keyword})",
+        )
+
+
+def _missing_module(ctx: LintContext, env, image, entry) -> Iterator[Hit]:
+    from portlint.python.distributions import satisfied_by
+    from portlint.python.imports import stdlib_modules
+    from portlint.python.program import ModuleIndex
+
+    module = entry.module or ""
+    top = module.split(".")[0]
+    if not top or top in stdlib_modules() or env.opaque or not env.base_known:
+        return
+    index = ModuleIndex(image)
+    if index.is_local(module) or image.is_opaque(entry.image_path or "/"):
+        return
+    if satisfied_by(module, set(env.installed) | set(env.base_packages)):
+        return
+    yield Hit(
+        entry.instruction.span,
+        f"{entry.instruction.keyword} runs the module '{module}', but no copied file defines it and no "
+        f"installed package provides it; the container fails with ModuleNotFoundError: No module named '{top}'",
+        fix=f"COPY the package that defines {module} into the image (or install it)",
+    )
+
+
+def _workdir_declared(ctx: LintContext) -> bool:
+    return any(i.keyword == "WORKDIR" for i in ctx.dockerfile.instructions)
+
+
+def _mentioned_by_run(ctx: LintContext, name: str) -> bool:
+    final = ctx.dockerfile.stages[-1]
+    chain = [final]
+    parent = ctx.dockerfile.parent_stage(final)
+    while parent is not None and parent not in chain:
+        chain.append(parent)
+        parent = ctx.dockerfile.parent_stage(parent)
+    for stage in chain:
+        for instruction in stage.instructions:
+            if instruction.keyword == "RUN" and (name in instruction.args or any(name in d.body for d in instruction.heredocs)):
+                return True
+    return False
+
+
+def _under_volume(ctx: LintContext, path: str) -> bool:
+    for instruction in ctx.dockerfile.stages[-1].instructions:
+        if instruction.keyword != "VOLUME":
+            continue
+        volumes = instruction.json_args or tuple(instruction.args.split())
+        if any(path == v or path.startswith(v.rstrip("/") + "/") for v in volumes):
+            return True
+    return False
+
+
+# ---- PL210: COPY sources that are not there ------------------------------------------------
+
+
+@check("PL210")
+def copy_source_missing(ctx: LintContext) -> Iterator[Hit]:
+    context = ctx.build_context
+    if context is None:
+        return
+    from portlint.context.buildcontext import has_glob, normalize
+
+    for instruction in ctx.dockerfile.instructions:
+        if instruction.keyword not in ("COPY", "ADD") or instruction.heredocs or instruction.flag("from") is not None:
+            continue
+        words = list(instruction.json_args) if instruction.json_args is not None else instruction.args.split()
+        sources = words[:-1]
+        problems: list[str] = []
+        matched_any = False
+        globs_without_match: list[str] = []
+        for source in sources:
+            expansion = ctx.scopes.expand(instruction, source)
+            text = expansion.value
+            if expansion.undefined or expansion.unknown or "://" in text or text.startswith("git@"):
+                matched_any = True
+                continue
+            relative = normalize(text)
+            if relative is None or re.match(r"^[A-Za-z]:[\\/]", text) or "\\" in text:
+                matched_any = True  # outside the context or a Windows path: PL302/PL304 say so
+                continue
+            if has_glob(relative):
+                matches = [m for m in context.glob(relative) if not _all_excluded(context, m)]
+                if matches or context.truncated:
+                    matched_any = True
+                else:
+                    globs_without_match.append(source)
+                continue
+            exists = context.is_file(relative) or context.is_dir(relative) or (context.root / relative).exists()
+            if not exists:
+                if not context.truncated:
+                    problems.append(f"'{source}' does not exist in the build context ({_display(ctx)})")
+                continue
+            if _all_excluded(context, relative):
+                problems.append(f"'{source}' is excluded by .dockerignore, so the builder never receives it")
+                continue
+            matched_any = True
+        if globs_without_match and not matched_any:
+            problems.extend(f"'{g}' matches no file in the build context" for g in globs_without_match)
+        for problem in problems:
+            yield Hit(
+                instruction.span,
+                f"{instruction.keyword} source {problem}; the build fails with 'not found'",
+                fix="Fix the path (sources are relative to the build context), or remove the "
+                ".dockerignore pattern that excludes it",
+            )
+
+
+def _all_excluded(context, relative: str) -> bool:
+    if context.dockerignore is None:
+        return False
+    if context.is_dir(relative):
+        files = context.files_under(relative)
+        return bool(files) and all(context.excluded(f) for f in files)
+    return context.excluded(relative)
+
+
+def _display(ctx: LintContext) -> str:
+    return "the Dockerfile's directory" if ctx.context_dir is None else str(ctx.context_dir)

@@ -1,0 +1,356 @@
+"""PL3xx: does the image reach out to the author's machine (paths, services, line endings)?"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from portlint.diagnostics import Hit, Span
+from portlint.dockerfile.model import Instruction
+from portlint.lint_context import LintContext
+from portlint.registry import check
+
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+_WINDOWS_BASE = re.compile(r"windows|servercore|nanoserver|mcr\.microsoft\.com/dotnet/framework", re.I)
+# Users that images conventionally create or ship; /home/<one of these> is an image path.
+CONVENTIONAL_USERS = frozenset(
+    "app appuser user nonroot runner worker django flask node jovyan vscode ubuntu debian python "
+    "www-data nobody docker ci jenkins gitpod coder dev developer builder rust go model ml service "
+    "default airflow spark hadoop postgres mysql redis elasticsearch jupyter conda mambauser "
+    "streamlit dockeruser container svc deploy web api bot admin games".split()
+)
+_HOME_PATH = re.compile(
+    r"(?<![\w$/])(?:/home/(?P<home>[A-Za-z_][\w.-]*)|/Users/(?P<mac>[A-Za-z_][\w. -]*?)(?=/|\b)|"
+    r"(?P<win>[A-Za-z]:\\\\?Users\\\\?[^\\\s\"']+|[A-Za-z]:/Users/[^/\s\"']+)|(?P<wsl>/mnt/[a-z]/))"
+)
+
+
+def _is_windows_image(ctx: LintContext) -> bool:
+    if ctx.dockerfile.directives.escape == "`":
+        return True
+    return any(_WINDOWS_BASE.search(b.text) for b in ctx.base_images if b.kind == "image")
+
+
+def _copy_sources(instruction: Instruction) -> list[str]:
+    if instruction.keyword not in ("COPY", "ADD") or instruction.heredocs or instruction.flag("from") is not None:
+        return []
+    words = list(instruction.json_args) if instruction.json_args is not None else instruction.args.split()
+    return [w for w in words[:-1] if "://" not in w and not w.startswith("git@")]
+
+
+@check("PL301")
+def absolute_host_path(ctx: LintContext) -> Iterator[Hit]:
+    for instruction in ctx.dockerfile.instructions:
+        for source in _copy_sources(instruction):
+            value = ctx.scopes.expand(instruction, source).value
+            if value.startswith("/") or value.startswith("~"):
+                relative = value.lstrip("/~")
+                yield Hit(
+                    instruction.span,
+                    f"{instruction.keyword} source '{source}' is an absolute path on the author's machine; "
+                    "Docker reads sources only from the build context, so the build fails everywhere else",
+                    fix=f"Put the file inside the build context and copy it by a relative path (e.g. {relative.split('/')[-1] or 'data'})",
+                )
+
+
+@check("PL302")
+def path_outside_context(ctx: LintContext) -> Iterator[Hit]:
+    from portlint.context.buildcontext import normalize
+
+    for instruction in ctx.dockerfile.instructions:
+        for source in _copy_sources(instruction):
+            value = ctx.scopes.expand(instruction, source).value
+            if value.startswith(("/", "~")) or _WINDOWS_DRIVE.match(value):
+                continue
+            if normalize(value) is None:
+                yield Hit(
+                    instruction.span,
+                    f"{instruction.keyword} source '{source}' climbs out of the build context; the builder "
+                    "only sees the context, so the build fails with 'forbidden path outside the build context'",
+                    fix="Build from a higher directory (docker build -f sub/Dockerfile .) or use a named "
+                    "build context (docker buildx build --build-context shared=../shared, then COPY --from=shared)",
+                )
+
+
+@check("PL304")
+def windows_path(ctx: LintContext) -> Iterator[Hit]:
+    if _is_windows_image(ctx):
+        return
+    for instruction in ctx.dockerfile.instructions:
+        words: list[str] = []
+        if instruction.keyword in ("COPY", "ADD") and not instruction.heredocs:
+            words = list(instruction.json_args) if instruction.json_args is not None else instruction.args.split()
+            if instruction.flag("from") is not None:
+                words = words[-1:]
+        elif instruction.keyword in ("WORKDIR", "VOLUME"):
+            words = list(instruction.json_args or instruction.args.split())
+        for word in words:
+            if "://" in word:
+                continue
+            if _WINDOWS_DRIVE.match(word) or re.search(r"\w\\\w", word):
+                yield Hit(
+                    instruction.span,
+                    f"'{word}' is a Windows path in a Linux image: drive letters and backslashes mean "
+                    "nothing there, so the build fails or writes to a file literally named with backslashes",
+                    fix="Use forward slashes and paths relative to the build context (sources) or absolute Linux paths (destinations)",
+                )
+                break
+
+
+def _image_users(ctx: LintContext) -> set[str]:
+    """Users the Dockerfile creates or switches to: their /home is an image path."""
+    users = set(CONVENTIONAL_USERS)
+    for instruction in ctx.dockerfile.instructions:
+        if instruction.keyword == "USER":
+            users.add(ctx.scopes.expand(instruction, instruction.args.split(":")[0].strip()).value)
+        elif instruction.keyword == "RUN":
+            for command in ctx.shell(instruction).commands:
+                argv = command.effective().argv
+                if argv and argv[0].rsplit("/", 1)[-1] in ("useradd", "adduser"):
+                    names = [w for w in argv[1:] if not w.startswith("-")]
+                    if names:
+                        users.add(names[-1])
+                    for index, word in enumerate(argv):
+                        if word in ("-d", "--home", "--home-dir") and index + 1 < len(argv):
+                            home = argv[index + 1].rstrip("/").rsplit("/", 1)[-1]
+                            users.add(home)
+        elif instruction.keyword in ("ARG", "ENV"):
+            from portlint.dockerfile.variables import assignments
+
+            for name, value in assignments(instruction):
+                if name.upper() in ("USER", "USERNAME", "NB_USER", "APP_USER", "UNAME", "USER_NAME") and value:
+                    users.add(value)
+    return {u for u in users if u}
+
+
+def host_home_match(text: str, users: set[str]) -> str | None:
+    for match in _HOME_PATH.finditer(text):
+        if match.group("home") is not None:
+            user = match.group("home")
+            if user in users or user.startswith("$"):
+                continue
+            return match.group(0)
+        if match.group("mac") is not None:
+            if match.group("mac") in ("Shared",):
+                continue
+            return match.group(0)
+        return match.group(0)
+    return None
+
+
+_HOME_KEYWORDS = ("ENV", "ARG", "WORKDIR", "RUN", "VOLUME", "CMD", "ENTRYPOINT", "LABEL")
+
+
+@check("PL303")
+def host_home_path(ctx: LintContext) -> Iterator[Hit]:
+    users = _image_users(ctx)
+    for instruction in ctx.dockerfile.instructions:
+        if instruction.keyword not in _HOME_KEYWORDS:
+            continue
+        text = instruction.args + "".join("\n" + d.body for d in instruction.heredocs)
+        found = host_home_match(text, users)
+        if found is None:
+            continue
+        yield Hit(
+            instruction.span,
+            f"'{found.rstrip('/')}' is a home directory on the author's machine, not a path in the image; "
+            "on any other machine it does not exist",
+            fix="Use a path inside the image (WORKDIR /app, ENV DATA_DIR=/data) and mount host data at run time (docker run -v)",
+        )
+
+
+_LOOPBACK = r"(?:localhost|127(?:\.\d{1,3}){3}|host\.docker\.internal|\[::1\]|::1)"
+_PRIVATE = r"(?:10(?:\.\d{1,3}){3}|192\.168(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2})"
+_URL_HOST = re.compile(rf"[a-z][a-z0-9+.-]*://(?:[^@/\s]+@)?(?P<host>{_LOOPBACK}|{_PRIVATE})(?=[:/\s\"']|$)", re.I)
+_BARE_HOST = re.compile(rf"^(?P<host>{_LOOPBACK}|{_PRIVATE})(?::\d+)?$", re.I)
+_ADDRESS_NAME = re.compile(r"(HOST|HOSTNAME|ADDR|ADDRESS|SERVER|ENDPOINT|URL|URI|DSN|BROKER|_IP)$", re.I)
+_NOT_A_SERVICE = re.compile(r"NO_PROXY|ORIGIN|ALLOWED|TRUSTED|BIND|LISTEN|CORS|INTERNAL_IPS", re.I)
+
+
+def _service_address(name: str, value: str) -> str | None:
+    if _NOT_A_SERVICE.search(name):
+        return None
+    match = _URL_HOST.search(value)
+    if match:
+        return match.group("host")
+    if _ADDRESS_NAME.search(name):
+        bare = _BARE_HOST.match(value.strip())
+        if bare:
+            return bare.group("host")
+    return None
+
+
+@check("PL305")
+def host_network_assumption(ctx: LintContext) -> Iterator[Hit]:
+    from portlint.dockerfile.variables import assignments
+
+    for instruction in ctx.dockerfile.instructions:
+        found = None
+        if instruction.keyword in ("ENV", "ARG"):
+            for name, value in assignments(instruction):
+                found = _service_address(name, value or "")
+                if found:
+                    found = (found, name)
+                    break
+        elif instruction.keyword in ("CMD", "ENTRYPOINT"):
+            words = list(instruction.json_args) if instruction.json_args is not None else [
+                w for c in ctx.shell(instruction).commands for w in c.argv
+            ]
+            for index, word in enumerate(words):
+                option, _, inline = word.partition("=")
+                if option in ("--bind", "-b", "--listen"):
+                    continue
+                if option in ("--host", "-h", "--hostname", "--server", "--broker", "--db-host") and (inline or index + 1 < len(words)):
+                    value = inline or words[index + 1]
+                    bare = _BARE_HOST.match(value)
+                    if bare:
+                        found = (bare.group("host"), option)
+                        break
+                url = _URL_HOST.search(word)
+                if url:
+                    found = (url.group("host"), "the command")
+                    break
+        if not found:
+            continue
+        host, where = found
+        loopback = re.match(_LOOPBACK, host, re.I) is not None
+        why = (
+            "inside a container it means the container itself, not the machine the service runs on"
+            if loopback and not host.startswith("host.docker")
+            else "it names one machine's network; elsewhere the address is unreachable or belongs to someone else"
+        )
+        yield Hit(
+            instruction.span,
+            f"{where} points at {host}: {why}",
+            fix="Read service addresses from the environment at run time (docker run -e DATABASE_URL=…); "
+            "bind servers to 0.0.0.0",
+        )
+
+
+# ---- PL306: host paths inside the Python sources ----------------------------------------
+
+
+@lru_cache(maxsize=2048)
+def _string_constants(path: str) -> tuple[tuple[int, int, str], ...]:
+    """(line, column, value) of string literals that are not docstrings."""
+    from pathlib import Path
+
+    try:
+        tree = ast.parse(Path(path).read_bytes())
+    except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
+        return ()
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                docstrings.add(id(first.value))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            if "/home/" in node.value or "/Users/" in node.value or ":\\" in node.value or ":/Users" in node.value or "/mnt/" in node.value:
+                found.append((node.lineno, node.col_offset + 1, node.value))
+    return tuple(sorted(found))
+
+
+@check("PL306")
+def host_path_in_source(ctx: LintContext) -> Iterator[Hit]:
+    if ctx.images is None or ctx.context_dir is None:
+        return
+    users = _image_users(ctx)
+    for placed in sorted(ctx.images.final.python_files(), key=lambda p: p.image_path):
+        for line, column, value in _string_constants(str(ctx.context_dir / placed.context_path)):
+            found = host_home_match(value, users)
+            if found is None and _WINDOWS_DRIVE.match(value) and "\\" in value:
+                found = value[:40]
+            if found is None:
+                continue
+            yield Hit(
+                Span(line, column=column),
+                f"'{value[:80]}' is a path on the author's machine; in the container (copied to "
+                f"{placed.image_path}) it does not exist and the code fails with FileNotFoundError",
+                fix="Read the location from an environment variable or argument (os.environ['DATA_DIR']) "
+                "and mount or copy the data into the image",
+                path=placed.context_path,
+            )
+
+
+# ---- PL307: CRLF line endings in what gets executed ---------------------------------------
+
+
+def _executed_scripts(ctx: LintContext) -> dict[str, Instruction]:
+    """Image paths of copied scripts that RUN, CMD or ENTRYPOINT execute."""
+    from portlint.python.program import find_entrypoints
+
+    images = ctx.images
+    executed: dict[str, Instruction] = {}
+    if images is None:
+        return executed
+    entries, _ = find_entrypoints(ctx, len(ctx.dockerfile.stages) - 1)
+    for entry in entries:
+        if entry.kind == "shell-script" and entry.image_path:
+            executed.setdefault(entry.image_path, entry.instruction)
+    for stage_image in images.stages:
+        for instruction in stage_image.stage.instructions:
+            if instruction.keyword != "RUN":
+                continue
+            workdir = stage_image.workdir_at(instruction)
+            for command in ctx.shell(instruction).commands:
+                argv = command.effective().argv
+                if not argv:
+                    continue
+                name = argv[0].rsplit("/", 1)[-1]
+                candidates = []
+                if name in ("sh", "bash", "ash", "dash", "source", "."):
+                    candidates = [w for w in argv[1:] if not w.startswith("-")][:1]
+                elif argv[0].endswith(".sh") or argv[0].startswith(("./", "/")):
+                    candidates = [argv[0]]
+                elif name == "chmod" and any("x" in w for w in argv[1:] if not w.startswith("/")):
+                    candidates = [w for w in argv[1:] if "/" in w or "." in w][1:] or [w for w in argv[2:]]
+                for candidate in candidates:
+                    import posixpath
+
+                    path = posixpath.normpath(posixpath.join(workdir, candidate))
+                    executed.setdefault(path, instruction)
+    return executed
+
+
+@check("PL307")
+def crlf_line_endings(ctx: LintContext) -> Iterator[Hit]:
+    if "\r\n" in ctx.dockerfile.source.text:
+        for instruction in ctx.dockerfile.instructions:
+            if instruction.keyword == "RUN" and instruction.heredocs:
+                yield Hit(
+                    instruction.span,
+                    "This Dockerfile has Windows (CRLF) line endings, so the heredoc script reaches the "
+                    "shell with a carriage return on every line ('$'\\r': command not found')",
+                    fix="Convert the Dockerfile to LF line endings (git config core.autocrlf input, or a .gitattributes rule)",
+                )
+    if ctx.images is None or ctx.context_dir is None:
+        return
+    seen = set()
+    for image_path, instruction in _executed_scripts(ctx).items():
+        for stage_image in ctx.images.stages:
+            placed = stage_image.files.get(image_path)
+            if placed is None or placed.context_path is None or placed.context_path in seen:
+                continue
+            try:
+                data = (ctx.context_dir / placed.context_path).read_bytes()
+            except OSError:
+                continue
+            if b"\r\n" not in data:
+                continue
+            seen.add(placed.context_path)
+            first = data.split(b"\n", 1)[0]
+            symptom = (
+                f"exec {image_path}: no such file or directory (the kernel looks for an interpreter named '{first[2:].strip().decode(errors='replace')}\\r')"
+                if first.startswith(b"#!")
+                else "'$'\\r': command not found"
+            )
+            yield Hit(
+                instruction.span,
+                f"{placed.context_path} has Windows (CRLF) line endings and is executed in the image: {symptom}",
+                fix=f"Convert {placed.context_path} to LF (add '*.sh text eol=lf' to .gitattributes), or RUN sed -i 's/\\r$//' {image_path}",
+            )

@@ -1,0 +1,145 @@
+"""The build context on disk: walked once, with .dockerignore applied as Docker does."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from portlint.context.dockerignore import DockerIgnore, parse_dockerignore
+
+# Directories that never matter to the analysis and can be huge: a repository's
+# history, virtualenvs, dependency caches.
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox",
+                       ".mypy_cache", ".pytest_cache", ".ruff_cache", ".venv", "venv"})
+MAX_FILES = 50_000
+_GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+def has_glob(pattern: str) -> bool:
+    return bool(_GLOB_CHARS.search(pattern))
+
+
+def normalize(relative: str) -> str | None:
+    """A context-relative POSIX path, or None when it climbs out of the context."""
+    cleaned = posixpath.normpath("/" + relative.replace("\\", "/")).lstrip("/")
+    if posixpath.normpath(relative.replace("\\", "/")).startswith(".."):
+        return None
+    return "" if cleaned == "." else cleaned
+
+
+@dataclass
+class BuildContext:
+    root: Path
+    files: list[str] = field(default_factory=list)  # every file, context-relative, sorted
+    truncated: bool = False  # the walk stopped at MAX_FILES
+    dockerignore: DockerIgnore | None = None
+
+    @classmethod
+    def load(cls, root: Path) -> BuildContext:
+        ignore = None
+        ignore_file = root / ".dockerignore"
+        if ignore_file.is_file():
+            try:
+                ignore = parse_dockerignore(ignore_file.read_text(encoding="utf-8", errors="replace"))
+            except OSError:
+                ignore = None
+        context = cls(root=root, dockerignore=ignore)
+        context._walk()
+        return context
+
+    def _walk(self) -> None:
+        found: list[str] = []
+        root = str(self.root)
+        for directory, dirnames, filenames in os.walk(root):
+            relative_dir = os.path.relpath(directory, root).replace(os.sep, "/")
+            relative_dir = "" if relative_dir == "." else relative_dir
+            kept = []
+            for name in dirnames:
+                child = f"{relative_dir}/{name}" if relative_dir else name
+                if name in SKIP_DIRS or os.path.isfile(os.path.join(directory, name, "pyvenv.cfg")):
+                    continue
+                if self.dockerignore is not None and not self.dockerignore.may_include_under(child):
+                    continue
+                kept.append(name)
+            dirnames[:] = sorted(kept)
+            for name in sorted(filenames):
+                found.append(f"{relative_dir}/{name}" if relative_dir else name)
+                if len(found) >= MAX_FILES:
+                    self.truncated = True
+                    dirnames[:] = []
+                    break
+            if self.truncated:
+                break
+        self.files = sorted(found)
+
+    @cached_property
+    def _file_set(self) -> frozenset[str]:
+        return frozenset(self.files)
+
+    @cached_property
+    def _dirs(self) -> frozenset[str]:
+        dirs = {""}
+        for path in self.files:
+            parent = posixpath.dirname(path)
+            while parent and parent not in dirs:
+                dirs.add(parent)
+                parent = posixpath.dirname(parent)
+        return frozenset(dirs)
+
+    def excluded(self, relative: str) -> bool:
+        return self.dockerignore is not None and relative != "" and self.dockerignore.is_excluded(relative)
+
+    def is_file(self, relative: str) -> bool:
+        return relative in self._file_set
+
+    def is_dir(self, relative: str) -> bool:
+        return relative in self._dirs
+
+    def files_under(self, directory: str) -> list[str]:
+        if directory == "":
+            return list(self.files)
+        prefix = directory.rstrip("/") + "/"
+        return [f for f in self.files if f.startswith(prefix)]
+
+    def glob(self, pattern: str) -> list[str]:
+        """Files and directories matching a COPY source pattern (``*`` stays in one directory)."""
+        regex = _glob_regex(pattern)
+        candidates = sorted(self._file_set | self._dirs - {""})
+        return [path for path in candidates if regex.match(path)]
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    parts = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if pattern.startswith("**/", i):
+            parts.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            parts.append(".*")
+            i += 2
+            continue
+        if char == "*":
+            parts.append("[^/]*")
+        elif char == "?":
+            parts.append("[^/]")
+        elif char == "[":
+            end = pattern.find("]", i + 1)
+            if end < 0:
+                parts.append(re.escape(char))
+            else:
+                body = pattern[i + 1:end]
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                parts.append(f"[{body}]")
+                i = end
+        else:
+            parts.append(re.escape(char))
+        i += 1
+    return re.compile("".join(parts) + r"\Z")

@@ -1,0 +1,217 @@
+"""Which build-context files each stage's image holds, where, and since when.
+
+Follows COPY/ADD with Docker's semantics (globs, directories copied by content,
+destinations relative to WORKDIR, ``--from`` copies between stages, .dockerignore),
+``RUN --mount=type=bind`` making context files visible during one RUN, and stages
+built FROM earlier stages.  What we cannot see (a copy from another image, an
+archive ADD unpacks, a download) is recorded as an *opaque* directory, so rules can
+stay quiet where the answer is unknown.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from portlint.context.buildcontext import BuildContext, has_glob, normalize
+from portlint.dockerfile.model import Dockerfile, Instruction, Stage
+from portlint.dockerfile.variables import Scopes
+
+_ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
+
+
+@dataclass(frozen=True)
+class Placed:
+    image_path: str  # absolute POSIX path inside the image
+    context_path: str | None  # context-relative source; None for heredoc or unknown content
+    instruction: Instruction  # the COPY/ADD of *this* stage that placed it
+
+
+@dataclass(frozen=True)
+class Mount:
+    target: str  # absolute image path where the context path is visible during the RUN
+    context_path: str  # context-relative file or directory ("" for the whole context)
+
+
+@dataclass
+class StageImage:
+    stage: Stage
+    files: dict[str, Placed] = field(default_factory=dict)
+    opaque: list[tuple[str, int]] = field(default_factory=list)  # (image dir, instruction index)
+    workdir: dict[int, str] = field(default_factory=dict)  # instruction index -> WORKDIR in force
+    final_workdir: str = "/"
+    mounts: dict[int, list[Mount]] = field(default_factory=dict)  # RUN index -> bind mounts
+    external_base: bool = True  # starts from an image (whose contents we do not know)
+
+    def workdir_at(self, instruction: Instruction) -> str:
+        return self.workdir.get(instruction.index, self.final_workdir)
+
+    def resolve(self, path: str, instruction: Instruction | None = None) -> str:
+        """An image path made absolute against the WORKDIR in force at ``instruction``."""
+        base = self.workdir_at(instruction) if instruction is not None else self.final_workdir
+        return posixpath.normpath(posixpath.join(base, path)) if path else base
+
+    def placed(self, image_path: str, before: Instruction | None = None) -> Placed | None:
+        hit = self.files.get(image_path)
+        if hit is None or (before is not None and hit.instruction.index >= before.index and hit.instruction.stage == before.stage):
+            return None
+        return hit
+
+    def has_dir(self, image_dir: str) -> bool:
+        prefix = image_dir.rstrip("/") + "/"
+        return any(path.startswith(prefix) for path in self.files)
+
+    def under(self, image_dir: str) -> list[Placed]:
+        prefix = image_dir.rstrip("/") + "/"
+        return [p for path, p in self.files.items() if path.startswith(prefix)]
+
+    def is_opaque(self, image_path: str, before: Instruction | None = None) -> bool:
+        """Whether something we cannot see may have put ``image_path`` there."""
+        for directory, index in self.opaque:
+            if before is not None and index >= before.index and before.stage == self.stage.index:
+                continue
+            if directory == "/" or image_path == directory or image_path.startswith(directory.rstrip("/") + "/"):
+                return True
+        return False
+
+    def python_files(self) -> list[Placed]:
+        return [p for path, p in self.files.items() if path.endswith(".py") and p.context_path is not None]
+
+
+class ImageModel:
+    def __init__(self, dockerfile: Dockerfile, context: BuildContext, scopes: Scopes) -> None:
+        self.dockerfile = dockerfile
+        self.context = context
+        self.scopes = scopes
+        self.stages: list[StageImage] = []
+        for stage in dockerfile.stages:
+            self.stages.append(self._build(stage))
+
+    @property
+    def final(self) -> StageImage:
+        return self.stages[-1]
+
+    def _source_stage(self, name: str, current: Stage) -> StageImage | None:
+        if name.isdigit():
+            index = int(name)
+            return self.stages[index] if index < current.index else None
+        stage = self.dockerfile.stage_by_name(name)
+        return self.stages[stage.index] if stage is not None and stage.index < current.index else None
+
+    def _build(self, stage: Stage) -> StageImage:
+        parent = self.dockerfile.parent_stage(stage)
+        image = StageImage(stage=stage)
+        if parent is not None:
+            inherited = self.stages[parent.index]
+            image.files = dict(inherited.files)
+            image.opaque = [(d, -1) for d, _ in inherited.opaque]
+            image.final_workdir = inherited.final_workdir
+            image.external_base = inherited.external_base
+        workdir = image.final_workdir
+        for instruction in stage.instructions:
+            image.workdir[instruction.index] = workdir
+            keyword = instruction.keyword
+            if keyword == "WORKDIR":
+                path = self.scopes.expand(instruction, instruction.args.strip().strip("\"'")).value
+                workdir = posixpath.normpath(posixpath.join(workdir, path)) if path else workdir
+            elif keyword in ("COPY", "ADD"):
+                self._copy(image, instruction, workdir)
+            elif keyword == "RUN":
+                mounts = self._mounts(instruction, workdir)
+                if mounts:
+                    image.mounts[instruction.index] = mounts
+        image.final_workdir = workdir
+        return image
+
+    def _copy(self, image: StageImage, instruction: Instruction, workdir: str) -> None:
+        words = list(instruction.json_args) if instruction.json_args is not None else instruction.args.split()
+        if instruction.heredocs or len(words) < 2:
+            if len(words) >= 1:
+                dest = posixpath.join(workdir, self.scopes.expand(instruction, words[-1]).value)
+                for doc in instruction.heredocs:
+                    path = dest if len(instruction.heredocs) == 1 and not dest.endswith("/") else posixpath.join(dest, doc.delimiter)
+                    image.files[posixpath.normpath(path)] = Placed(posixpath.normpath(path), None, instruction)
+            return
+        expand = lambda text: self.scopes.expand(instruction, text)  # noqa: E731
+        raw_dest = expand(words[-1]).value
+        dest = posixpath.normpath(posixpath.join(workdir, raw_dest)) if raw_dest else workdir
+        sources = words[:-1]
+        into_dir = raw_dest.endswith("/") or len(sources) > 1 or any(has_glob(s) for s in sources)
+        from_stage = instruction.flag("from")
+        if from_stage is not None:
+            source_image = self._source_stage(expand(from_stage).value, image.stage)
+            if source_image is None:  # another image: its files are invisible to us
+                image.opaque.append((dest, instruction.index))
+                return
+            for source in sources:
+                self._copy_between(image, source_image, expand(source).value, dest, into_dir, instruction)
+            return
+        for source in sources:
+            expanded = expand(source)
+            if expanded.undefined or expanded.unknown:
+                image.opaque.append((dest, instruction.index))
+                continue
+            text = expanded.value
+            if "://" in text or text.startswith("git@"):
+                image.opaque.append((dest if into_dir or dest.endswith("/") else posixpath.dirname(dest), instruction.index))
+                continue
+            if instruction.keyword == "ADD" and text.endswith(_ARCHIVE_SUFFIXES):
+                image.opaque.append((dest, instruction.index))  # ADD unpacks local archives
+                continue
+            self._copy_from_context(image, text, dest, into_dir, instruction)
+
+    def _copy_from_context(self, image: StageImage, source: str, dest: str, into_dir: bool, instruction: Instruction) -> None:
+        context = self.context
+        relative = normalize(source)
+        if relative is None:
+            return
+        if has_glob(relative):
+            matches = context.glob(relative)
+        else:
+            matches = [relative] if context.is_file(relative) or context.is_dir(relative) else []
+        dest_is_dir = into_dir or dest in self._known_dirs(image) or image.has_dir(dest)
+        for match in matches:
+            if context.is_dir(match):
+                for path in context.files_under(match):
+                    if context.excluded(path):
+                        continue
+                    inner = path[len(match):].lstrip("/") if match else path
+                    target = posixpath.join(dest, inner)
+                    image.files[target] = Placed(target, path, instruction)
+            elif not context.excluded(match):
+                target = posixpath.join(dest, posixpath.basename(match)) if dest_is_dir else dest
+                image.files[target] = Placed(target, match, instruction)
+
+    def _known_dirs(self, image: StageImage) -> set[str]:
+        return set(image.workdir.values()) | {image.final_workdir}
+
+    def _copy_between(self, image: StageImage, source: StageImage, path: str, dest: str, into_dir: bool, instruction: Instruction) -> None:
+        absolute = posixpath.normpath(posixpath.join(source.final_workdir, path))
+        if source.is_opaque(absolute) or absolute == "/" or not (absolute in source.files or source.has_dir(absolute)):
+            # Built by a RUN in that stage (a venv, wheels, a compiled binary): unknown contents.
+            image.opaque.append((dest, instruction.index))
+        placed = source.files.get(absolute)
+        if placed is not None:
+            target = posixpath.join(dest, posixpath.basename(absolute)) if into_dir or image.has_dir(dest) else dest
+            image.files[target] = Placed(target, placed.context_path, instruction)
+            return
+        for inner in source.under(absolute):
+            target = posixpath.join(dest, inner.image_path[len(absolute):].lstrip("/"))
+            image.files[target] = Placed(target, inner.context_path, instruction)
+
+    def _mounts(self, instruction: Instruction, workdir: str) -> list[Mount]:
+        mounts = []
+        for value in instruction.flag_values("mount"):
+            options = dict(
+                part.split("=", 1) if "=" in part else (part, "")
+                for part in value.split(",")
+            )
+            kind = options.get("type", "bind")
+            if kind != "bind" or "from" in options:
+                continue
+            source = normalize(options.get("source", options.get("src", "")))
+            target = options.get("target", options.get("dst", options.get("destination", "")))
+            if source is None or not target:
+                continue
+            mounts.append(Mount(posixpath.normpath(posixpath.join(workdir, target)), source))
+        return mounts

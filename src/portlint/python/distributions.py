@@ -1,0 +1,115 @@
+"""Import names, distributions and what installs what: questions asked of the knowledge tables."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from portlint.knowledge import load
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@lru_cache(maxsize=4096)
+def distributions_for(module: str) -> tuple[tuple[str, ...], bool]:
+    """Candidate distributions for a dotted import, and whether the table knew it.
+
+    The longest dotted prefix in the table wins (``google.cloud.storage`` before
+    ``google``); otherwise the top-level name itself is the guess.
+    """
+    table = load("import_names").get("modules", {})
+    parts = module.split(".")
+    for end in range(len(parts), 0, -1):
+        entry = table.get(".".join(parts[:end]))
+        if entry:
+            return tuple(canonical(d) for d in entry["distributions"]), True
+    return (canonical(parts[0]),), False
+
+
+def _name_variants(distribution: str) -> set[str]:
+    """Import names a distribution plausibly provides when the table does not know it."""
+    name = canonical(distribution)
+    variants = {name}
+    for prefix in ("python-", "py-", "py"):
+        if name.startswith(prefix) and len(name) > len(prefix) + 1:
+            variants.add(name[len(prefix):])
+    for suffix in ("-python", "-py", "-sdk", "-client"):
+        if name.endswith(suffix):
+            variants.add(name[: -len(suffix)])
+    return {v.replace("-", "_") for v in variants} | variants
+
+
+@lru_cache(maxsize=1)
+def _reverse_table() -> dict[str, set[str]]:
+    """distribution -> top-level import names it is known to provide."""
+    reverse: dict[str, set[str]] = {}
+    for module, entry in load("import_names").get("modules", {}).items():
+        for dist in entry["distributions"]:
+            reverse.setdefault(canonical(dist), set()).add(module.split(".")[0])
+    return reverse
+
+
+def satisfied_by(module: str, installed: set[str] | frozenset[str]) -> str | None:
+    """The installed distribution that provides ``module``, if any."""
+    candidates, known = distributions_for(module)
+    for candidate in candidates:
+        if candidate in installed:
+            return candidate
+    top = module.split(".")[0]
+    if known:
+        return None
+    lowered = top.lower()
+    reverse = _reverse_table()
+    for dist in installed:
+        if lowered in reverse.get(dist, ()):
+            return dist
+        if dist not in reverse and lowered in _name_variants(dist):
+            return dist
+    return None
+
+
+@lru_cache(maxsize=1)
+def _transitive_table() -> dict[str, tuple[str, ...]]:
+    table = load("transitive").get("packages", {})
+    return {canonical(k): tuple(canonical(r) for r in v.get("requires", ())) for k, v in table.items()}
+
+
+def transitive_closure(installed: set[str] | frozenset[str]) -> dict[str, str]:
+    """Distributions pulled in by the installed ones: dependency -> the installed package that brings it."""
+    table = _transitive_table()
+    brought: dict[str, str] = {}
+    for root in sorted(installed):
+        stack = list(table.get(root, ()))
+        while stack:
+            dependency = stack.pop()
+            if dependency in brought or dependency in installed:
+                continue
+            brought[dependency] = root
+            stack.extend(table.get(dependency, ()))
+    return brought
+
+
+def system_package_distribution(tool: str, package: str) -> str | None:
+    """The Python distribution an apt/apk package provides (python3-yaml -> pyyaml)."""
+    table = load("system_python_packages")
+    family = {"apt": "debian", "apk": "alpine"}.get(tool)
+    if family is None:
+        return None
+    entry = table.get(family, {}).get(package)
+    if entry:
+        return canonical(entry["distribution"])
+    prefix = "python3-" if family == "debian" else "py3-"
+    if package.startswith(prefix) and len(package) > len(prefix):
+        return canonical(package[len(prefix):])
+    return None
+
+
+def conda_distribution(name: str) -> str:
+    entry = load("conda_packages").get("packages", {}).get(canonical(name))
+    return canonical(entry["distribution"]) if entry else canonical(name)
+
+
+def system_libraries(distribution: str) -> dict | None:
+    return load("system_libraries").get("packages", {}).get(canonical(distribution))

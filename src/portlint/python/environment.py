@@ -1,0 +1,584 @@
+"""What Python distributions (and system packages) each stage's image ends up with.
+
+Combines the install commands of every RUN (``installs.py``) with the files they
+read from the image (requirements, constraints, pyproject, Pipfile, environment.yml,
+followed through ``-r``/``-c`` includes), what the base image ships (knowledge
+table), stages built FROM earlier ones, and virtualenvs or wheels copied across
+stages.  Everything a rule needs to say *where* a requirement came from is kept.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from portlint.diagnostics import Hit, Span
+from portlint.dockerfile.model import Instruction, Stage
+from portlint.python.installs import InstallCommand, parse_install
+
+if TYPE_CHECKING:
+    from portlint.context.image_files import StageImage
+    from portlint.lint_context import LintContext
+
+_ALWAYS_IN_PYTHON = frozenset({"pip", "setuptools", "wheel"})
+_TOOLING = frozenset({"pip", "setuptools", "wheel", "uv", "poetry", "pipenv", "virtualenv", "pip-tools"})
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@dataclass(frozen=True)
+class Location:
+    path: str | None  # context-relative file; None for the Dockerfile
+    line: int
+
+
+@dataclass(frozen=True)
+class Installed:
+    name: str  # canonical distribution name
+    requirement: str  # as written
+    pinned: bool
+    where: Location
+    instruction: Instruction | None  # the RUN that installs it (None: the base image)
+    tool: str
+    ignored_rules: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileUse:
+    """A RUN that reads a dependency file from the image."""
+
+    instruction: Instruction
+    line: int  # Dockerfile line of the command
+    written: str  # the path as written in the command
+    image_path: str
+    context_path: str | None  # where it came from, when we know
+    kind: str  # "requirements" | "constraints" | "project" | "pipfile" | "environment"
+    available: bool  # present in the image (or bind-mounted) when the RUN runs
+
+
+@dataclass(frozen=True)
+class LocalReference:
+    """A requirement naming a local path, wheel or file:// URL."""
+
+    target: str
+    where: Location
+    instruction: Instruction
+    present: bool
+
+
+@dataclass(frozen=True)
+class SystemInstall:
+    instruction: Instruction
+    line: int
+    tool: str
+    packages: tuple[str, ...]
+    unpinned: tuple[str, ...]
+
+
+@dataclass
+class StageEnvironment:
+    stage: Stage
+    installed: dict[str, Installed] = field(default_factory=dict)
+    base_packages: frozenset[str] = frozenset()
+    base_known: bool = False  # the base image is in the knowledge table (or scratch)
+    opaque: list[str] = field(default_factory=list)  # reasons something unnamed is installed
+    file_uses: list[FileUse] = field(default_factory=list)
+    unpinned: list[Installed] = field(default_factory=list)
+    local_references: list[LocalReference] = field(default_factory=list)
+    system_installs: list[SystemInstall] = field(default_factory=list)
+    system_packages: set[str] = field(default_factory=set)
+    built_wheels: dict[str, Installed] = field(default_factory=dict)  # pip wheel/download
+    runs_python_installs: bool = False
+    lock_files: set[str] = field(default_factory=set)
+
+    def provides(self, distribution: str) -> bool:
+        name = canonical(distribution)
+        return name in self.installed or name in self.base_packages
+
+
+def _requirement_parser():
+    from portlint.python.requirements import parse_requirements
+
+    return parse_requirements
+
+
+class EnvironmentBuilder:
+    """Builds a StageEnvironment per stage, in order, for one Dockerfile."""
+
+    def __init__(self, ctx: LintContext) -> None:
+        self.ctx = ctx
+        self.images = ctx.images
+        self.problems: list[Hit] = []
+        self._reported_files: set[str] = set()
+        self.read_files: set[str] = set()  # every context dependency file the build reads
+        self.environments: list[StageEnvironment] = []
+        for stage in ctx.dockerfile.stages:
+            self.environments.append(self._build(stage))
+        self._resolve_wheel_installs()
+
+    # ---- reading context files -------------------------------------------------
+
+    def _text(self, context_path: str) -> str | None:
+        from portlint.dockerfile.source import decode
+        from portlint.errors import InputError
+
+        if self.ctx.context_dir is None:
+            return None
+        self.read_files.add(context_path)
+        try:
+            data = (self.ctx.context_dir / context_path).read_bytes()
+        except OSError:
+            return None
+        try:
+            return decode(data, context_path).text
+        except InputError as exc:
+            self._problem(context_path, exc.line, str(exc))
+            return None
+
+    def _problem(self, path: str, line: int, message: str) -> None:
+        key = f"{path}:{line}"
+        if key not in self._reported_files:
+            self._reported_files.add(key)
+            self.problems.append(Hit(Span(max(1, line)), message, path=path))
+
+    # ---- per stage ---------------------------------------------------------------
+
+    def _build(self, stage: Stage) -> StageEnvironment:
+        env = StageEnvironment(stage=stage)
+        parent = self.ctx.dockerfile.parent_stage(stage)
+        root = self.ctx.root_image(stage)
+        if parent is not None:
+            inherited = self.environments[parent.index]
+            env.installed = dict(inherited.installed)
+            env.base_packages = inherited.base_packages
+            env.base_known = inherited.base_known
+            env.opaque = list(inherited.opaque)
+            env.system_packages = set(inherited.system_packages)
+            env.lock_files = set(inherited.lock_files)
+        elif root.kind == "scratch":
+            env.base_known = True
+        elif root.kind == "image" and root.ref is not None:
+            from portlint.knowledge import base_image
+
+            facts = base_image(root.ref.name, root.ref.tag)
+            if facts is not None and "python_packages" in facts:
+                env.base_known = True
+                env.base_packages = frozenset(canonical(p) for p in facts["python_packages"])
+        image = self.images.stages[stage.index]
+        for instruction in stage.instructions:
+            if instruction.keyword == "COPY" and instruction.flag("from") is not None:
+                self._inherit_copied_environment(env, instruction)
+            if instruction.keyword != "RUN":
+                continue
+            for command in self.ctx.shell(instruction).commands:
+                argv = command.effective().argv
+                install = parse_install(argv, command.line)
+                if install is None:
+                    self._maybe_wheel_build(env, argv, instruction, command.line, image)
+                    continue
+                self._apply(env, install, instruction, image)
+        return env
+
+    def _inherit_copied_environment(self, env: StageEnvironment, instruction: Instruction) -> None:
+        """COPY --from=builder /opt/venv … brings the builder's installed packages along."""
+        name = self.ctx.scopes.expand(instruction, instruction.flag("from") or "").value
+        source = self.ctx.dockerfile.stage_by_name(name)
+        if source is None and name.isdigit() and int(name) < len(self.environments):
+            source = self.ctx.dockerfile.stages[int(name)]
+        if source is None or source.index >= len(self.environments):
+            return
+        donor = self.environments[source.index]
+        for dist, installed in donor.installed.items():
+            env.installed.setdefault(dist, installed)
+        for dist, built in donor.built_wheels.items():
+            env.built_wheels.setdefault(dist, built)
+
+    def _maybe_wheel_build(self, env: StageEnvironment, argv, instruction: Instruction, offset: int, image: StageImage) -> None:
+        """``pip wheel``/``pip download`` fill a wheelhouse a later stage installs from."""
+        if len(argv) < 2:
+            return
+        tail = argv[1:]
+        if argv[0].rsplit("/", 1)[-1].startswith("python") and tail[:2] in (("-m", "pip"), ("-m", "pip3")):
+            tail = tail[2:]
+        elif not re.match(r"^pip(\d+(\.\d+)?)?$", argv[0].rsplit("/", 1)[-1]):
+            return
+        if not tail or tail[0] not in ("wheel", "download"):
+            return
+        install = parse_install(("pip", "install", *tail[1:]), offset)
+        if install is None:
+            return
+        scratch = StageEnvironment(stage=env.stage)
+        self._apply(scratch, install, instruction, image)
+        env.built_wheels.update(scratch.installed)
+        env.file_uses.extend(scratch.file_uses)
+        env.unpinned.extend(scratch.unpinned)
+
+    def _resolve_wheel_installs(self) -> None:
+        """An install from a wheel directory installs what some stage built into it."""
+        built: dict[str, Installed] = {}
+        for env in self.environments:
+            built.update(env.built_wheels)
+        if not built:
+            return
+        for env in self.environments:
+            if "wheel-directory" in env.opaque:
+                for dist, item in built.items():
+                    env.installed.setdefault(dist, item)
+                env.opaque = [r for r in env.opaque if r != "wheel-directory"]
+
+    # ---- one install command -----------------------------------------------------
+
+    def _apply(self, env: StageEnvironment, install: InstallCommand, instruction: Instruction, image: StageImage) -> None:
+        line = self.ctx.command_line(instruction, install.line)
+        if install.tool in ("apt", "apk", "dnf", "yum", "zypper"):
+            self._system(env, install, instruction, line)
+            return
+        env.runs_python_installs = True
+        workdir = image.workdir_at(instruction)
+        if install.tool == "conda":
+            self._conda(env, install, instruction, line, image, workdir)
+            return
+        if install.opaque:
+            env.opaque.append("wheel-directory")
+        constraints_pins: set[str] = set()
+        for written in install.constraint_files:
+            for item in self._requirements_file(env, written, instruction, line, image, workdir, "constraints", install.tool, record=False):
+                if item.pinned:
+                    constraints_pins.add(item.name)
+        for spec in install.specifiers:
+            self._add_requirement(env, spec, Location(None, line), instruction, install.tool, constraints_pins, image)
+        for written in install.requirement_files:
+            for item in self._requirements_file(env, written, instruction, line, image, workdir, "requirements", install.tool):
+                self._record(env, item, constraints_pins, locked=install.locked)
+        for project in install.projects:
+            self._project(env, install, project, instruction, line, image, workdir, constraints_pins)
+
+    def _record(self, env: StageEnvironment, item: Installed, constraints_pins: set[str], locked: bool = False) -> None:
+        pinned = item.pinned or locked or item.name in constraints_pins
+        if not pinned and item.name not in _TOOLING:
+            env.unpinned.append(item)
+        env.installed[item.name] = item
+
+    def _add_requirement(self, env, spec: str, where: Location, instruction, tool: str, pins: set[str], image) -> None:
+        parse = _requirement_parser()
+        lines = parse(spec)
+        if not lines:
+            return
+        req = lines[0]
+        if req.kind in ("path", "url") and req.target:
+            self._local_reference(env, req.target, where, instruction, image)
+        if req.error or not req.name:
+            if req.kind in ("path", "url"):
+                env.opaque.append(f"local package {spec}")
+            return
+        self._record(env, Installed(req.name, spec, req.pinned, where, instruction, tool), pins)
+
+    def _local_reference(self, env, target: str, where: Location, instruction, image) -> None:
+        if "://" in target and not target.startswith("file:"):
+            return  # a remote URL, not a local file
+        path = target[len("file://"):] if target.startswith("file://") else target
+        if path.startswith("file:"):
+            path = path[len("file:"):]
+        if "$" in path:
+            return
+        absolute = image.resolve(path, instruction)
+        present = (
+            image.placed(absolute, instruction) is not None
+            or image.has_dir(absolute)
+            or image.is_opaque(absolute, instruction)
+            or self._mounted(image, instruction, absolute) is not None
+        )
+        env.local_references.append(LocalReference(target, where, instruction, present))
+
+    def _mounted(self, image, instruction, absolute: str) -> str | None:
+        for mount in image.mounts.get(instruction.index, []):
+            if absolute == mount.target or absolute.startswith(mount.target.rstrip("/") + "/"):
+                inner = absolute[len(mount.target):].lstrip("/")
+                return posixpath.join(mount.context_path, inner) if inner else mount.context_path
+        return None
+
+    def _locate(self, image, instruction, written: str, workdir: str) -> tuple[str, str | None, bool]:
+        """Image path, context path and availability of a file a RUN reads."""
+        absolute = posixpath.normpath(posixpath.join(workdir, written))
+        placed = image.placed(absolute, instruction)
+        if placed is not None:
+            return absolute, placed.context_path, True
+        mounted = self._mounted(image, instruction, absolute)
+        if mounted is not None:
+            return absolute, mounted, True
+        available = image.is_opaque(absolute, instruction) or self._created_by_run(instruction, written)
+        return absolute, None, available
+
+    def _created_by_run(self, instruction: Instruction, written: str) -> bool:
+        """Whether an earlier RUN of the stage chain, or another command of this RUN,
+        mentions the file: it may have generated it (``poetry export -o …``, ``git clone``)."""
+        name = posixpath.basename(written)
+        dockerfile = self.ctx.dockerfile
+        stage = dockerfile.stages[instruction.stage]
+        chain = [stage]
+        parent = dockerfile.parent_stage(stage)
+        while parent is not None and parent not in chain:
+            chain.append(parent)
+            parent = dockerfile.parent_stage(parent)
+        for member in chain:
+            for other in member.instructions:
+                if other.keyword != "RUN" or other.index > instruction.index:
+                    continue
+                for command in self.ctx.shell(other).commands:
+                    argv = command.effective().argv
+                    if other is instruction and parse_install(argv) is not None:
+                        continue
+                    if any(name in word for word in argv):
+                        return True
+        return False
+
+    def _requirements_file(self, env, written, instruction, line, image, workdir, kind, tool, record=True):
+        absolute, context_path, available = self._locate(image, instruction, written, workdir)
+        if "$" in written:
+            return []
+        if record:
+            env.file_uses.append(FileUse(instruction, line, written, absolute, context_path, kind, available))
+        if context_path is None:
+            if not available:
+                # Not in the image: PL203 reports it.  Read the context's copy, if any,
+                # so its packages still count as intended (one finding, not dozens).
+                from portlint.context.buildcontext import normalize
+
+                guess = normalize(written)
+                if guess and self.ctx.build_context and self.ctx.build_context.is_file(guess):
+                    context_path = guess
+                else:
+                    return []
+            else:
+                return []
+        return list(self._read_requirements(env, context_path, instruction, tool, image, set()))
+
+    def _read_requirements(self, env, context_path: str, instruction, tool: str, image, seen: set[str]):
+        if context_path in seen:
+            return
+        seen.add(context_path)
+        text = self._text(context_path)
+        if text is None:
+            return
+        directory = posixpath.dirname(context_path)
+        for req in _requirement_parser()(text):
+            where = Location(context_path, req.line)
+            if req.error:
+                self._problem(context_path, req.line, f"{context_path}:{req.line}: {req.error}")
+                continue
+            if req.kind in ("include", "constraint") and req.target:
+                nested = posixpath.normpath(posixpath.join(directory, req.target))
+                if req.kind == "include":
+                    yield from self._read_requirements(env, nested, instruction, tool, image, seen)
+                continue
+            if req.kind in ("path", "url", "editable") and req.target:
+                self._local_reference(env, req.target, where, instruction, image)
+            if req.name and req.kind in ("requirement", "url", "path", "editable"):
+                pinned = req.pinned or bool(req.hashes)
+                yield Installed(req.name, req.text, pinned, where, instruction, tool, req.ignored_rules)
+
+    # ---- projects, lock files, conda, system packages ---------------------------
+
+    def _project(self, env, install: InstallCommand, project: str, instruction, line, image, workdir, pins) -> None:
+        from portlint.python import pyproject as pyproject_module
+
+        path, _, extras_part = project.partition("[")
+        extras = [canonical(e) for e in extras_part.rstrip("]").split(",") if e.strip()] if extras_part else []
+        if "$" in path or "://" in path or path.startswith("git+"):
+            env.opaque.append(f"project {project}")
+            return
+        directory = posixpath.normpath(posixpath.join(workdir, path or "."))
+        candidates = {
+            "pyproject.toml": "project",
+            "setup.cfg": "project",
+            "setup.py": "project",
+            "Pipfile": "pipfile",
+        }
+        found: dict[str, str | None] = {}
+        any_available = False
+        for name in candidates:
+            _, context_path, available = self._locate(image, instruction, posixpath.join(directory, name), "/")
+            if context_path is not None:
+                found[name] = context_path
+            any_available = any_available or available
+        if install.tool == "pipenv":
+            self._pipenv(env, install, found.get("Pipfile"), instruction, line, image, directory, any_available)
+            return
+        if not found:
+            wanted = "pyproject.toml" if install.tool in ("poetry", "uv") else "pyproject.toml or setup.py"
+            env.file_uses.append(
+                FileUse(instruction, line, posixpath.join(path or ".", wanted.split()[0]), posixpath.join(directory, "pyproject.toml"),
+                        None, "project", any_available or image.is_opaque(directory, instruction))
+            )
+            env.opaque.append(f"project {project}")
+            return
+        lock_name = {"poetry": "poetry.lock", "uv": "uv.lock"}.get(install.tool)
+        locked = False
+        if lock_name:
+            _, lock_context, lock_available = self._locate(image, instruction, posixpath.join(directory, lock_name), "/")
+            locked = lock_available or lock_context is not None
+            if locked:
+                env.lock_files.add(lock_name)
+        deps: list[tuple[str, Location]] = []
+        if "pyproject.toml" in found:
+            context_path = found["pyproject.toml"]
+            text = self._text(context_path)
+            if text is not None:
+                parsed = pyproject_module.parse_pyproject(text)
+                if parsed.error:
+                    line_match = re.search(r"line (\d+)", parsed.error)
+                    self._problem(context_path, int(line_match.group(1)) if line_match else 1, f"{context_path}: {parsed.error}")
+                else:
+                    env.file_uses.append(FileUse(instruction, line, posixpath.join(path or ".", "pyproject.toml"), posixpath.join(directory, "pyproject.toml"), context_path, "project", True))
+                    groups = self._groups_for(install, parsed)
+                    requirements = list(parsed.dependencies)
+                    for extra in extras:
+                        requirements.extend(parsed.optional.get(extra, ()))
+                    for group in groups:
+                        requirements.extend(parsed.groups.get(group, ()))
+                    for spec in requirements:
+                        deps.append((spec, Location(context_path, self._declared_line(parsed, spec))))
+                    if not requirements and not parsed.poetry and "dependencies" in (text or "") and "dynamic" in text:
+                        env.opaque.append("dynamic dependencies")
+        if not deps and "setup.cfg" in found:
+            text = self._text(found["setup.cfg"])
+            if text is not None:
+                parsed = pyproject_module.parse_setup_cfg(text)
+                for spec in parsed.dependencies:
+                    deps.append((spec, Location(found["setup.cfg"], self._declared_line(parsed, spec))))
+        if not deps and "setup.py" in found and "pyproject.toml" not in found and "setup.cfg" not in found:
+            env.opaque.append("setup.py")  # never executed, so its requirements stay unknown
+        parse = _requirement_parser()
+        for spec, where in deps:
+            lines = parse(spec)
+            if lines and lines[0].name and not lines[0].error:
+                self._record(env, Installed(lines[0].name, spec, lines[0].pinned, where, instruction, install.tool), pins, locked=locked)
+
+    @staticmethod
+    def _declared_line(parsed, spec: str) -> int:
+        parse = _requirement_parser()
+        lines = parse(spec)
+        name = lines[0].name if lines else None
+        return parsed.lines.get(name, 1) if name else 1
+
+    @staticmethod
+    def _groups_for(install: InstallCommand, parsed) -> list[str]:
+        if install.tool == "poetry":
+            if "--only" in install.options or "--without" in install.options:
+                return [canonical(g) for g in install.extras_groups]
+            return [g for g in parsed.groups] + [canonical(g) for g in install.extras_groups]
+        if install.tool == "uv":
+            groups = [canonical(g) for g in install.extras_groups]
+            if "--no-dev" not in install.options and "--only-group" not in install.options:
+                groups.append("dev")
+            return groups
+        return []
+
+    def _pipenv(self, env, install, pipfile: str | None, instruction, line, image, directory, available) -> None:
+        from portlint.python.pyproject import parse_pipfile
+
+        if pipfile is None:
+            env.file_uses.append(FileUse(instruction, line, "Pipfile", posixpath.join(directory, "Pipfile"), None, "pipfile", available))
+            env.opaque.append("Pipfile")
+            return
+        env.file_uses.append(FileUse(instruction, line, "Pipfile", posixpath.join(directory, "Pipfile"), pipfile, "pipfile", True))
+        text = self._text(pipfile)
+        if text is None:
+            return
+        parsed = parse_pipfile(text)
+        _, lock_context, lock_available = self._locate(image, instruction, posixpath.join(directory, "Pipfile.lock"), "/")
+        locked = lock_available or lock_context is not None
+        requirements = list(parsed.dependencies)
+        if "--dev" in install.options or "-d" in install.options:
+            for group in parsed.groups.values():
+                requirements.extend(group)
+        parse = _requirement_parser()
+        for spec in requirements:
+            lines = parse(spec)
+            if lines and lines[0].name and not lines[0].error:
+                where = Location(pipfile, self._declared_line(parsed, spec))
+                self._record(env, Installed(lines[0].name, spec, lines[0].pinned, where, instruction, "pipenv"), set(), locked=locked)
+
+    def _conda(self, env, install: InstallCommand, instruction, line, image, workdir) -> None:
+        from portlint.python.pyproject import parse_environment_yml
+
+        for spec in install.specifiers:
+            item = conda_installed(spec, Location(None, line), instruction)
+            if item is not None:
+                self._record(env, item, set())
+        for written in install.environment_files:
+            absolute, context_path, available = self._locate(image, instruction, written, workdir)
+            env.file_uses.append(FileUse(instruction, line, written, absolute, context_path, "environment", available))
+            if context_path is None:
+                if not available:
+                    env.opaque.append(f"environment file {written}")
+                continue
+            text = self._text(context_path)
+            if text is None:
+                continue
+            conda_specs, pip_specs, error = parse_environment_yml(text)
+            if error:
+                self._problem(context_path, 1, f"{context_path}: {error}")
+                continue
+            lines = text.splitlines()
+            for spec in conda_specs:
+                item = conda_installed(spec, Location(context_path, _find_line(lines, spec)), instruction)
+                if item is not None:
+                    self._record(env, item, set())
+            for spec in pip_specs:
+                where = Location(context_path, _find_line(lines, spec))
+                self._add_requirement(env, spec, where, instruction, "pip", set(), image)
+
+    def _system(self, env, install: InstallCommand, instruction, line) -> None:
+        from portlint.python.distributions import system_package_distribution
+
+        unpinned = []
+        for package in install.specifiers:
+            if "$" in package:
+                continue
+            name, pinned = split_system_package(install.tool, package)
+            env.system_packages.add(name)
+            if not pinned:
+                unpinned.append(name)
+            dist = system_package_distribution(install.tool, name)
+            if dist is not None:
+                env.installed.setdefault(dist, Installed(dist, package, pinned, Location(None, line), instruction, install.tool))
+        env.system_installs.append(SystemInstall(instruction, line, install.tool, install.specifiers, tuple(unpinned)))
+
+
+def _find_line(lines: list[str], spec: str) -> int:
+    for number, text in enumerate(lines, start=1):
+        if spec in text:
+            return number
+    return 1
+
+
+def split_system_package(tool: str, package: str) -> tuple[str, bool]:
+    """(name, pinned) for apt ``pkg=1.2``, apk ``pkg=1.2-r0``/``pkg~1.2``, dnf ``pkg-1.2``."""
+    if tool in ("apt", "apk"):
+        for separator in ("=", "~", ">", "<"):
+            if separator in package:
+                return package.split(separator, 1)[0], separator in "=~"
+        return package, False
+    match = re.match(r"^(.+?)-(\d[\w.+~:-]*)$", package)
+    if match:
+        return match.group(1), True
+    return package, False
+
+
+def conda_installed(spec: str, where: Location, instruction: Instruction) -> Installed | None:
+    from portlint.python.distributions import conda_distribution
+
+    text = spec.split("::", 1)[-1].strip().strip("\"'")
+    match = re.match(r"^([A-Za-z0-9_.\-]+)\s*(.*)$", text)
+    if not match:
+        return None
+    name, version = match.group(1), match.group(2).strip()
+    if canonical(name) == "python":
+        return None
+    pinned = version.startswith("==") or bool(re.match(r"^=?\d+\.\d+\.\d+", version.lstrip("=")) and version.startswith("=") and "*" not in version)
+    return Installed(conda_distribution(name), spec, pinned, where, instruction, "conda")

@@ -1,0 +1,216 @@
+"""Recognise the commands in a RUN that install Python or system packages.
+
+Pure argv work: given one simple command, say what it asks to install (requirement
+specifiers, requirement/constraint files, local projects, conda or apt packages).
+Reading the files it names is the caller's job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_PIP = re.compile(r"^pip(?:\d+(?:\.\d+)?)?$")
+_PYTHON = re.compile(r"^python(?:\d+(?:\.\d+)?)?$")
+# pip options that take a value (so the next word is not a requirement).
+_PIP_VALUE_OPTIONS = frozenset(
+    "-i --index-url --extra-index-url -f --find-links -t --target --prefix --root --platform "
+    "--python-version --implementation --abi --only-binary --no-binary --upgrade-strategy "
+    "--progress-bar --cache-dir --src --log --log-file --timeout --retries --trusted-host --proxy "
+    "--config-settings -C --global-option --install-option --report --python --exists-action "
+    "--use-feature --use-deprecated --root-user-action --cert --client-cert --keyring-provider "
+    "--index-strategy --extra-index --link-mode --resolution --prerelease --exclude-newer "
+    "--no-build-package --no-binary-package --only-binary-package --reinstall-package "
+    "--upgrade-package -P --override --build-constraint --group".split()
+)
+_SYSTEM_INSTALLERS = {
+    "apt-get": ("install",),
+    "apt": ("install",),
+    "aptitude": ("install",),
+    "apk": ("add",),
+    "dnf": ("install",),
+    "microdnf": ("install",),
+    "yum": ("install",),
+    "zypper": ("install", "in"),
+    "tdnf": ("install",),
+}
+_SYSTEM_VALUE_OPTIONS = frozenset(
+    "-o --option -t --target-release --default-release -c --config-file --repository -X "
+    "--repositories-file --virtual -t --root --releasever --setopt --enablerepo --disablerepo "
+    "--installroot -p --arch --cache-dir".split()
+)
+
+
+@dataclass(frozen=True)
+class InstallCommand:
+    tool: str  # "pip" | "uv" | "poetry" | "pipenv" | "conda" | "apt" | "apk" | "dnf" | ...
+    line: int  # 0-based offset in the RUN's script
+    specifiers: tuple[str, ...] = ()  # requirement strings / package names as written
+    requirement_files: tuple[str, ...] = ()  # -r FILE
+    constraint_files: tuple[str, ...] = ()  # -c FILE
+    projects: tuple[str, ...] = ()  # `.`, `/app`, `.[gpu]`, `-e ./lib`: local projects to install
+    environment_files: tuple[str, ...] = ()  # conda env create -f FILE
+    locked: bool = False  # installs exactly what a lock file / hashes say
+    opaque: bool = False  # installs things we cannot name (a wheel glob, a URL)
+    extras_groups: tuple[str, ...] = ()  # poetry/uv groups or pipenv categories asked for
+    options: frozenset[str] = field(default_factory=frozenset)  # flags seen (--no-deps, --user, ...)
+
+
+def _pip_args(argv: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The words after ``install`` for pip-like commands, or None if not a pip install."""
+    name = argv[0].rsplit("/", 1)[-1] if argv else ""
+    rest: tuple[str, ...]
+    if _PIP.match(name):
+        rest = argv[1:]
+    elif _PYTHON.match(name) and len(argv) > 2 and argv[1] == "-m" and _PIP.match(argv[2]):
+        rest = argv[3:]
+    elif name == "uv" and len(argv) > 2 and argv[1] == "pip":
+        rest = argv[2:]
+    else:
+        return None
+    # Skip global options before the subcommand (pip --no-cache-dir install ...).
+    while rest and rest[0].startswith("-"):
+        rest = rest[2:] if rest[0] in _PIP_VALUE_OPTIONS and "=" not in rest[0] else rest[1:]
+    if not rest or rest[0] not in ("install", "sync"):
+        return None
+    return rest
+
+
+def _split_pip(words: tuple[str, ...], line: int, tool: str) -> InstallCommand:
+    specifiers: list[str] = []
+    requirement_files: list[str] = []
+    constraint_files: list[str] = []
+    projects: list[str] = []
+    options: set[str] = set()
+    opaque = False
+    subcommand, words = words[0], words[1:]
+    index = 0
+    while index < len(words):
+        word = words[index]
+        option, eq, inline = word.partition("=")
+        value = inline if eq else (words[index + 1] if index + 1 < len(words) else "")
+        step = 1 if eq or not option.startswith("-") else 2
+        if option in ("-r", "--requirement", "--requirements"):
+            requirement_files.append(value)
+        elif option in ("-c", "--constraint", "--constraints"):
+            constraint_files.append(value)
+        elif option in ("-e", "--editable"):
+            projects.append(value)
+        elif word.startswith("-r") and len(word) > 2 and not word.startswith("--"):
+            requirement_files.append(word[2:])
+            step = 1
+        elif option in _PIP_VALUE_OPTIONS:
+            options.add(option)
+        elif word.startswith("-"):
+            options.add(option)
+            step = 1
+        elif word.startswith((".", "/", "~")) or word.endswith((".whl", ".tar.gz", ".zip")) or "://" in word:
+            if any(c in word for c in "*?$") or "://" in word or word.endswith((".whl", ".tar.gz", ".zip")):
+                if " @ " not in word:
+                    opaque = True
+                specifiers.append(word)
+            else:
+                projects.append(word)
+            step = 1
+        elif "$" in word:
+            opaque = True  # a variable we cannot expand here
+            step = 1
+        else:
+            specifiers.append(word)
+            step = 1
+        index += step
+    if subcommand == "sync":  # uv pip sync FILE: exactly the (usually compiled) file
+        requirement_files.extend(specifiers)
+        specifiers = []
+    locked = "--require-hashes" in options
+    return InstallCommand(
+        tool=tool, line=line, specifiers=tuple(specifiers), requirement_files=tuple(requirement_files),
+        constraint_files=tuple(constraint_files), projects=tuple(projects), locked=locked, opaque=opaque,
+        options=frozenset(options),
+    )
+
+
+def _values(argv: tuple[str, ...], *names: str) -> list[str]:
+    found = []
+    for index, word in enumerate(argv):
+        for name in names:
+            if word == name and index + 1 < len(argv):
+                found.append(argv[index + 1])
+            elif word.startswith(name + "=") and name.startswith("--"):
+                found.append(word.split("=", 1)[1])
+    return found
+
+
+def _conda(argv: tuple[str, ...], line: int) -> InstallCommand | None:
+    tool = argv[0].rsplit("/", 1)[-1]
+    words = argv[1:]
+    if words[:2] in (("env", "create"), ("env", "update")) or (tool == "micromamba" and words[:1] == ("create",) and "-f" in words):
+        files = _values(argv, "-f", "--file") or ["environment.yml"]
+        return InstallCommand(tool="conda", line=line, environment_files=tuple(files))
+    if not words or words[0] not in ("install", "create"):
+        return None
+    specs = []
+    index = 1
+    value_options = {"-c", "--channel", "-n", "--name", "-p", "--prefix", "-f", "--file", "--override-channels", "-r", "--root-prefix"}
+    files = []
+    while index < len(words):
+        word = words[index]
+        if word in ("-f", "--file") and index + 1 < len(words):
+            files.append(words[index + 1])
+            index += 2
+            continue
+        if word in value_options and word != "--override-channels":
+            index += 2
+            continue
+        if not word.startswith("-"):
+            specs.append(word)
+        index += 1
+    return InstallCommand(tool="conda", line=line, specifiers=tuple(specs), environment_files=tuple(files))
+
+
+def _system(argv: tuple[str, ...], line: int) -> InstallCommand | None:
+    tool = argv[0].rsplit("/", 1)[-1]
+    verbs = _SYSTEM_INSTALLERS.get(tool)
+    if verbs is None:
+        return None
+    words = argv[1:]
+    position = next((i for i, w in enumerate(words) if w in verbs), None)
+    if position is None:
+        return None
+    packages = []
+    index = position + 1
+    while index < len(words):
+        word = words[index]
+        if word in _SYSTEM_VALUE_OPTIONS:
+            index += 2
+            continue
+        if not word.startswith("-"):
+            packages.append(word)
+        index += 1
+    family = {"apt-get": "apt", "aptitude": "apt", "microdnf": "dnf", "tdnf": "dnf"}.get(tool, tool)
+    return InstallCommand(tool=family, line=line, specifiers=tuple(packages))
+
+
+def parse_install(argv: tuple[str, ...], line: int = 0) -> InstallCommand | None:
+    """What one simple command installs, or None if it installs nothing we track."""
+    if not argv:
+        return None
+    name = argv[0].rsplit("/", 1)[-1]
+    pip_words = _pip_args(argv)
+    if pip_words is not None:
+        return _split_pip(pip_words, line, "uv" if name == "uv" else "pip")
+    if name == "uv" and len(argv) > 1 and argv[1] == "sync":
+        groups = tuple(_values(argv, "--group", "--extra"))
+        return InstallCommand(tool="uv", line=line, projects=(".",), locked=True, extras_groups=groups,
+                              options=frozenset(w for w in argv[2:] if w.startswith("--")))
+    if name == "poetry" and len(argv) > 1 and argv[1] == "install":
+        groups = tuple(_values(argv, "--with", "--only", "-E", "--extras"))
+        return InstallCommand(tool="poetry", line=line, projects=(".",), locked=True, extras_groups=groups,
+                              options=frozenset(w for w in argv[2:] if w.startswith("-")))
+    if name == "pipenv" and len(argv) > 1 and argv[1] in ("install", "sync"):
+        packages = tuple(w for w in argv[2:] if not w.startswith("-"))
+        return InstallCommand(tool="pipenv", line=line, specifiers=packages, projects=() if packages else (".",),
+                              locked=not packages, options=frozenset(w for w in argv[2:] if w.startswith("-")))
+    if name in ("conda", "mamba", "micromamba"):
+        return _conda(argv, line)
+    return _system(argv, line)

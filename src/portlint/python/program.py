@@ -1,0 +1,221 @@
+"""What the container runs: CMD/ENTRYPOINT resolved to scripts and modules, and
+which of the image's Python files that program can reach through imports."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from portlint.dockerfile.model import Instruction
+
+if TYPE_CHECKING:
+    from portlint.context.image_files import Placed, StageImage
+    from portlint.lint_context import LintContext
+
+_PYTHON = re.compile(r"^(python|pypy)(\d+(\.\d+)?)?$")
+_WRAPPERS = {"tini", "dumb-init", "exec", "gosu", "su-exec", "runuser", "nice", "nohup", "time", "env"}
+_APP_SERVERS = {"gunicorn", "uvicorn", "hypercorn", "daphne", "waitress-serve", "granian"}
+_SERVER_VALUE_OPTIONS = frozenset(
+    "-b --bind -w --workers -k --worker-class -c --config --timeout -t --host --port --chdir --app-dir "
+    "--log-level --log-config -e --env --threads --worker-connections --max-requests -p --pid "
+    "--root-path --forwarded-allow-ips --proxy-headers --interface --listen --keep-alive "
+    "--graceful-timeout --access-logfile --error-logfile --uds --fd --loop --http --ws "
+    "--lifespan --env-file --workers-kill-timeout --limit-concurrency --backlog --name -n "
+    "--user -u --group -g --umask --worker-tmp-dir --certfile --keyfile --ssl-keyfile --ssl-certfile".split()
+)
+_PY_VALUE_OPTIONS = frozenset({"-W", "-X", "-c", "--check-hash-based-pycs"})
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    instruction: Instruction
+    kind: str  # "script" | "module" | "shell-script"
+    target: str  # as written
+    image_path: str | None  # scripts: the absolute path the container will look for
+    module: str | None = None
+
+
+def _effective_argv(argv: tuple[str, ...]) -> tuple[str, ...]:
+    """Strip tini/dumb-init/exec/env wrappers in front of the real program."""
+    while argv:
+        name = argv[0].rsplit("/", 1)[-1]
+        if name not in _WRAPPERS:
+            break
+        argv = argv[1:]
+        while argv and (argv[0].startswith("-") or "=" in argv[0]):
+            stop = argv[0] == "--"
+            argv = argv[1:]
+            if stop:
+                break
+        if name in ("gosu", "su-exec") and argv:
+            argv = argv[1:]  # the user to switch to
+    return argv
+
+
+def entrypoints_from_argv(argv: tuple[str, ...], instruction: Instruction, workdir: str) -> list[EntryPoint]:
+    argv = _effective_argv(argv)
+    if not argv:
+        return []
+    name = argv[0].rsplit("/", 1)[-1]
+    found: list[EntryPoint] = []
+    if _PYTHON.match(name):
+        index = 1
+        while index < len(argv):
+            word = argv[index]
+            if word == "-m" and index + 1 < len(argv):
+                found.append(EntryPoint(instruction, "module", argv[index + 1], None, argv[index + 1]))
+                return found
+            if word in _PY_VALUE_OPTIONS:
+                if word == "-c":
+                    return found
+                index += 2
+                continue
+            if word.startswith("-"):
+                index += 1
+                continue
+            found.append(_script(instruction, word, workdir))
+            return found
+        return found
+    if name in _APP_SERVERS:
+        chdir = workdir
+        index = 1
+        positional = []
+        while index < len(argv):
+            word = argv[index]
+            option = word.split("=", 1)[0]
+            if option in ("--chdir", "--app-dir") :
+                value = word.split("=", 1)[1] if "=" in word else (argv[index + 1] if index + 1 < len(argv) else "")
+                chdir = posixpath.normpath(posixpath.join(workdir, value))
+            if word.startswith("-"):
+                index += 1 if "=" in word or option not in _SERVER_VALUE_OPTIONS else 2
+                continue
+            positional.append(word)
+            index += 1
+        for word in positional:
+            module = word.split(":", 1)[0]
+            if re.match(r"^[A-Za-z_][\w.]*$", module) and (":" in word or len(positional) == 1):
+                found.append(EntryPoint(instruction, "module", word, chdir, module))
+                break
+        return found
+    if name == "celery":
+        for index, word in enumerate(argv):
+            if word in ("-A", "--app") and index + 1 < len(argv):
+                module = argv[index + 1].split(":", 1)[0]
+                return [EntryPoint(instruction, "module", argv[index + 1], workdir, module)]
+            if word.startswith("--app="):
+                module = word.split("=", 1)[1].split(":", 1)[0]
+                return [EntryPoint(instruction, "module", word, workdir, module)]
+        return found
+    if name in ("streamlit", "panel", "fastapi", "gradio", "chainlit") and len(argv) > 1:
+        rest = [w for w in argv[1:] if not w.startswith("-")]
+        if rest and rest[0] in ("run", "serve", "dev") and len(rest) > 1:
+            rest = rest[1:]
+        if rest and rest[0].endswith(".py"):
+            return [_script(instruction, rest[0], workdir)]
+        return found
+    if name in ("sh", "bash", "ash", "dash", "zsh"):
+        rest = [w for w in argv[1:] if not w.startswith("-")]
+        if "-c" in argv or not rest:
+            return found
+        return [EntryPoint(instruction, "shell-script", rest[0], posixpath.normpath(posixpath.join(workdir, rest[0])))]
+    if argv[0].endswith((".sh", ".py")) or argv[0].startswith(("./", "/")):
+        kind = "script" if argv[0].endswith(".py") else "shell-script"
+        if argv[0].startswith("/") and not argv[0].endswith((".sh", ".py")):
+            return found  # an absolute binary such as /usr/local/bin/app: not ours to judge
+        return [EntryPoint(instruction, kind, argv[0], posixpath.normpath(posixpath.join(workdir, argv[0])))]
+    return found
+
+
+def _script(instruction: Instruction, word: str, workdir: str) -> EntryPoint:
+    return EntryPoint(instruction, "script", word, posixpath.normpath(posixpath.join(workdir, word)))
+
+
+def stage_command(ctx: LintContext, stage_index: int) -> tuple[list[tuple[Instruction, tuple[str, ...], str]], bool]:
+    """The argv lists the container runs (with the WORKDIR in force), and whether one was found.
+
+    Uses the last ENTRYPOINT and CMD of the stage chain; exec-form ENTRYPOINT takes
+    CMD as its arguments; shell forms are parsed into their commands.
+    """
+    dockerfile = ctx.dockerfile
+    images = ctx.images
+    stage = dockerfile.stages[stage_index]
+    chain = [stage]
+    parent = dockerfile.parent_stage(stage)
+    while parent is not None and parent not in chain:
+        chain.append(parent)
+        parent = dockerfile.parent_stage(parent)
+    entrypoint = cmd = None
+    for member in reversed(chain):
+        for instruction in member.instructions:
+            if instruction.keyword == "ENTRYPOINT":
+                entrypoint, cmd = instruction, None  # a new ENTRYPOINT resets an inherited CMD
+            elif instruction.keyword == "CMD":
+                cmd = instruction
+    runs: list[tuple[Instruction, tuple[str, ...], str]] = []
+    image = images.stages[stage_index] if images is not None else None
+    for instruction in (entrypoint, cmd):
+        if instruction is None:
+            continue
+        workdir = image.workdir_at(instruction) if image is not None and instruction.stage == stage_index else (
+            images.stages[instruction.stage].workdir_at(instruction) if images is not None else "/"
+        )
+        if instruction.json_args is not None:
+            argv = instruction.json_args
+            if instruction is cmd and entrypoint is not None and entrypoint.json_args is not None:
+                argv = entrypoint.json_args + argv
+            if argv[:1] and argv[0].rsplit("/", 1)[-1] in ("sh", "bash") and "-c" in argv:
+                for command in ctx.shell(instruction).commands:
+                    runs.append((instruction, command.effective().argv, workdir))
+            else:
+                runs.append((instruction, argv, workdir))
+        else:
+            for command in ctx.shell(instruction).commands:
+                runs.append((instruction, command.effective().argv, workdir))
+    return runs, bool(runs)
+
+
+def find_entrypoints(ctx: LintContext, stage_index: int) -> tuple[list[EntryPoint], bool]:
+    runs, has_command = stage_command(ctx, stage_index)
+    found: list[EntryPoint] = []
+    for instruction, argv, workdir in runs:
+        found.extend(entrypoints_from_argv(argv, instruction, workdir))
+    return found, has_command
+
+
+class ModuleIndex:
+    """Maps dotted module names to the image's Python files."""
+
+    def __init__(self, image: StageImage) -> None:
+        self.by_path: dict[str, Placed] = {p.image_path: p for p in image.python_files()}
+        self.local_top_level: set[str] = set()
+        for path in self.by_path:
+            parts = path.strip("/").split("/")
+            stem = parts[-1][:-3]
+            if stem != "__init__":
+                self.local_top_level.add(stem)
+            self.local_top_level.update(p for p in parts[:-1] if p.isidentifier())
+        self._suffixes: dict[str, list[str]] = {}
+        for path in self.by_path:
+            parts = path.strip("/")[:-3].split("/")
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            for start in range(len(parts)):
+                self._suffixes.setdefault(".".join(parts[start:]), []).append(path)
+
+    def files_for(self, module: str, roots: list[str] | None = None) -> list[str]:
+        """Files that may define ``module``: under the given roots first, else anywhere."""
+        candidates = self._suffixes.get(module, [])
+        if roots:
+            rooted = [
+                c for c in candidates
+                for root in roots
+                if c in (posixpath.join(root, *module.split(".")) + ".py", posixpath.join(root, *module.split("."), "__init__.py"))
+            ]
+            if rooted:
+                return rooted
+        return candidates
+
+    def is_local(self, module: str) -> bool:
+        return module.split(".")[0] in self.local_top_level
