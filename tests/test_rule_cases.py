@@ -1,13 +1,20 @@
-"""Every rule's fixture cases (tests/fixtures/rules/*.toml and */expected.toml), one runner.
+"""Every rule's fixture cases, one runner.
 
-A case gives a Dockerfile (and optional context files) and the exact places where
-its rule must fire: ``flags = [3, "requirements.txt:2"]`` (bare numbers are
-Dockerfile lines); ``flags = []`` means the rule must not fire at all.
+* ``tests/fixtures/rules/<ID>.toml``: small inline cases for one rule.
+* ``tests/fixtures/projects/<name>/``: realistic build contexts (Dockerfile, sources,
+  requirements) with an ``expected.toml`` listing, per rule, every place it must fire.
+
+A place is a Dockerfile line (``3``) or ``"path:line"`` for a context file;
+``[]`` means the rule must not fire at all.  ``[severity]`` pins the severity of
+single places (``"src/app.py:4" = "info"``).
 """
 
 from __future__ import annotations
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 from pathlib import Path
 
 import pytest
@@ -15,6 +22,7 @@ import pytest
 from portlint.testing import lint_context_dir, lint_files, make_settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
+PROJECTS = Path(__file__).parent / "fixtures" / "projects"
 
 
 def _inline_cases():
@@ -24,10 +32,10 @@ def _inline_cases():
             yield pytest.param(data["rule"], case, id=f"{path.stem}-{case['name']}")
 
 
-def _directory_cases():
-    for expected in sorted(FIXTURES.glob("*/*/expected.toml")):
+def _project_cases():
+    for expected in sorted(PROJECTS.glob("*/expected.toml")):
         data = tomllib.loads(expected.read_text(encoding="utf-8"))
-        yield pytest.param(expected.parent, data, id=f"{expected.parent.parent.name}-{expected.parent.name}")
+        yield pytest.param(expected.parent, data, id=expected.parent.name)
 
 
 def _places(findings, rule: str, dockerfile: str = "Dockerfile") -> list:
@@ -55,9 +63,14 @@ def test_inline_case(rule: str, case: dict) -> None:
     _assert_case(findings, rule, case)
 
 
-@pytest.mark.parametrize(("directory", "data"), list(_directory_cases()))
-def test_directory_case(directory: Path, data: dict) -> None:
+@pytest.mark.parametrize(("directory", "data"), list(_project_cases()))
+def test_project(directory: Path, data: dict) -> None:
     dockerfile = data.get("dockerfile", "Dockerfile")
     findings = lint_context_dir(directory, dockerfile, settings=make_settings(data.get("config")))
     for rule, flags in data["flags"].items():
         _assert_case(findings, rule, {"flags": flags}, dockerfile)
+    for place, severity in data.get("severity", {}).items():
+        path, _, line = place.rpartition(":")
+        got = {f.severity.label for f in findings if f.path == (path or dockerfile) and f.line == int(line or place)
+               and f.rule.startswith("PL2")}
+        assert got == {severity}, (place, got)

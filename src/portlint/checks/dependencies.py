@@ -68,6 +68,7 @@ def _reachable(ctx: LintContext, image, index) -> set[str] | None:
             root = entry.image_path or image.workdir_at(entry.instruction)
             roots.append(root)
             starts.extend(index.files_for(entry.module, [root]))
+            starts.extend(index.files_for(f"{entry.module}.__main__", [root]))  # python -m pkg runs pkg/__main__.py
     starts = [s for s in starts if s in index.by_path]
     if not starts:
         return None

@@ -21,7 +21,7 @@ _PIP_VALUE_OPTIONS = frozenset(
     "--use-feature --use-deprecated --root-user-action --cert --client-cert --keyring-provider "
     "--index-strategy --extra-index --link-mode --resolution --prerelease --exclude-newer "
     "--no-build-package --no-binary-package --only-binary-package --reinstall-package "
-    "--upgrade-package -P --override --build-constraint --group".split()
+    "--upgrade-package -P --override --build-constraint --group -w --wheel-dir -d --dest".split()
 )
 _SYSTEM_INSTALLERS = {
     "apt-get": ("install",),
@@ -204,6 +204,8 @@ def parse_install(argv: tuple[str, ...], line: int = 0) -> InstallCommand | None
         return InstallCommand(tool="uv", line=line, projects=(".",), locked=True, extras_groups=groups,
                               options=frozenset(w for w in argv[2:] if w.startswith("--")))
     if name == "poetry" and len(argv) > 1 and argv[1] == "install":
+        if "--only-root" in argv:
+            return InstallCommand(tool="poetry", line=line, locked=True)  # the project's own code only
         groups = tuple(_values(argv, "--with", "--only", "-E", "--extras"))
         return InstallCommand(tool="poetry", line=line, projects=(".",), locked=True, extras_groups=groups,
                               options=frozenset(w for w in argv[2:] if w.startswith("-")))

@@ -1,0 +1,45 @@
+"""The installed console script, as a real process (the way pre-commit and CI call it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "ml-service"
+
+
+def _command() -> list[str]:
+    script = shutil.which("portlint", path=os.path.dirname(sys.executable))
+    return [script] if script else [sys.executable, "-m", "portlint"]
+
+
+def test_lesson_example_as_a_process(tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLE, tmp_path / "ml-service")
+    env = dict(os.environ, NO_COLOR="1")
+    done = subprocess.run(_command() + ["--format", "json", "ml-service/Dockerfile"], cwd=tmp_path,
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 1, done.stderr
+    findings = json.loads(done.stdout)["findings"]
+    missing = sorted(f["message"].split("'")[1] for f in findings if f["rule"] == "PL201")
+    assert missing == ["pandas", "sklearn.linear_model"]
+    assert all(f["path"] == "ml-service/model.py" for f in findings if f["rule"] == "PL201")
+    assert done.stderr == ""
+
+
+def test_python_dash_m_and_version() -> None:
+    done = subprocess.run([sys.executable, "-m", "portlint", "--version"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("portlint ")
+
+
+@pytest.mark.parametrize("args", [["--select", "PL999"], ["nope/Dockerfile"]])
+def test_usage_errors_exit_2_without_traceback(tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim\n")
+    done = subprocess.run(_command() + args, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and done.stderr.startswith("portlint: error:")
