@@ -1,0 +1,120 @@
+"""Hostile input: bounded time and memory, and nothing from the analysed project is ever run."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from portlint.testing import lint_context_dir, lint_files
+
+
+def _timed(function, *args, **kwargs):
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+def test_one_megabyte_line() -> None:
+    findings, seconds = _timed(lint_files, {"Dockerfile": "FROM python:3.12-slim\nRUN echo " + "a" * 1_000_000 + "\n"})
+    assert seconds < 20
+    assert all(f.rule != "PL001" for f in findings)
+
+
+def test_ten_thousand_stages() -> None:
+    text = "FROM python:3.12-slim AS s0\n" + "".join(f"FROM s{i} AS s{i + 1}\nRUN echo {i}\n" for i in range(10_000))
+    findings, seconds = _timed(lint_files, {"Dockerfile": text})
+    assert seconds < 60
+    assert not [f for f in findings if f.rule in ("PL001", "PL101")]
+
+
+def test_deeply_nested_command_substitution() -> None:
+    nested = "echo " + "$(" * 2000 + "x" + ")" * 2000
+    findings, seconds = _timed(lint_files, {"Dockerfile": f"FROM python:3.12-slim\nRUN {nested}\n"})
+    assert seconds < 20
+
+
+def test_requirements_include_cycle() -> None:
+    files = {
+        "Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nRUN pip install -r /app/a.txt\n",
+        "a.txt": "-r b.txt\nflask==3.0.3\n",
+        "b.txt": "-r a.txt\nrequests\n",
+    }
+    findings, seconds = _timed(lint_files, files)
+    assert seconds < 10
+    assert [(f.path, f.line) for f in findings if f.rule == "PL205"] == [("b.txt", 2)]
+
+
+def test_dockerignore_with_ten_thousand_patterns() -> None:
+    ignore = "\n".join(f"data/shard{i}/**" for i in range(10_000)) + "\n!data/keep.csv\n"
+    files = {".dockerignore": ignore, "Dockerfile": "FROM python:3.12-slim\nCOPY . /app\n", "data/keep.csv": "x"}
+    files.update({f"src/m{i}.py": "import os\n" for i in range(200)})
+    _, seconds = _timed(lint_files, files)
+    assert seconds < 30
+
+
+def test_symlink_loop_in_context(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim\nCOPY . /app\nCMD [\"python\", \"/app/main.py\"]\n")
+    (tmp_path / "main.py").write_text("import os\n")
+    (tmp_path / "loop").mkdir()
+    os.symlink(tmp_path / "loop", tmp_path / "loop" / "again")
+    os.symlink(tmp_path, tmp_path / "loop" / "up")
+    findings, seconds = _timed(lint_context_dir, tmp_path)
+    assert seconds < 10
+    assert not [f for f in findings if f.rule == "PL209"]
+
+
+def test_huge_context_walk_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import portlint.context.buildcontext as buildcontext
+
+    monkeypatch.setattr(buildcontext, "MAX_FILES", 500)
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim\nCOPY . /app\nCOPY missing.txt /app/\n")
+    for i in range(1200):
+        (tmp_path / f"f{i:04d}.txt").write_text("")
+    findings = lint_context_dir(tmp_path)
+    # Past the cap nothing can be called missing for sure, so PL210 stays quiet.
+    assert not [f for f in findings if f.rule == "PL210"]
+
+
+def test_fifty_megabyte_dockerfile(tmp_path: Path) -> None:
+    body = "RUN echo " + "x" * 70 + "\n"
+    text = "FROM python:3.12-slim\n" + body * (50 * 1024 * 1024 // len(body))
+    (tmp_path / "Dockerfile").write_text(text)
+    import resource
+
+    findings, seconds = _timed(lint_context_dir, tmp_path)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    assert seconds < 120
+    assert peak_mb < 1500  # the test process, pytest and hypothesis included
+    assert not [f for f in findings if f.rule == "PL001"]
+
+
+def test_latin1_and_utf16_files_are_pl001() -> None:
+    latin = lint_files({"Dockerfile": "FROM python:3.12-slim\nLABEL a=\"café\"\n".encode("latin-1")})
+    utf16 = lint_files({"Dockerfile": "FROM python:3.12-slim\n".encode("utf-16")})
+    assert [f.rule for f in latin] == ["PL001"] and [f.rule for f in utf16] == ["PL001"]
+
+
+def test_malicious_project_code_is_never_executed(tmp_path: Path) -> None:
+    marker = tmp_path / "EXECUTED"
+    payload = f"open({str(marker)!r}, 'w').write('pwned')\n"
+    files = {
+        "Dockerfile": "FROM python:3.12-slim\nCOPY . /app\nRUN pip install /app\nCMD [\"python\", \"-m\", \"conftest\"]\n",
+        "setup.py": payload + "from setuptools import setup\nsetup(name='x', install_requires=['numpy'])\n",
+        "conftest.py": payload,
+        "sitecustomize.py": payload,
+        "usercustomize.py": payload,
+        "app/__init__.py": payload,
+        "pyproject.toml": "[build-system]\nrequires = ['setuptools']\n",
+    }
+    for name, content in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+    before = set(sys.modules)
+    lint_context_dir(tmp_path)
+    assert not marker.exists()
+    assert not {"conftest", "sitecustomize", "usercustomize", "app", "setup"} & (set(sys.modules) - before)
