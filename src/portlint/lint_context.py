@@ -71,14 +71,19 @@ class LintContext:
             return BaseImage(stage, text, "stage", parent=earlier, variables=used)
         return BaseImage(stage, text, "image", ref=parse_image(text), variables=used)
 
+    @cached_property
+    def _root_images(self) -> tuple[BaseImage, ...]:
+        roots: list[BaseImage] = []
+        for base in self.base_images:  # a parent stage always comes first, so its root is known
+            if base.kind == "stage" and base.parent is not None and base.parent.index < len(roots):
+                roots.append(roots[base.parent.index])
+            else:
+                roots.append(base)
+        return tuple(roots)
+
     def root_image(self, stage: Stage) -> BaseImage:
         """Follow FROM <earlier stage> links down to the image the stage really starts from."""
-        base = self.base_images[stage.index]
-        seen = {stage.index}
-        while base.kind == "stage" and base.parent is not None and base.parent.index not in seen:
-            seen.add(base.parent.index)
-            base = self.base_images[base.parent.index]
-        return base
+        return self._root_images[stage.index]
 
     # ---- the build context (None when linting stdin without --context) ----------
 

@@ -500,13 +500,7 @@ def _workdir_declared(ctx: LintContext) -> bool:
 
 
 def _mentioned_by_run(ctx: LintContext, name: str) -> bool:
-    final = ctx.dockerfile.stages[-1]
-    chain = [final]
-    parent = ctx.dockerfile.parent_stage(final)
-    while parent is not None and parent not in chain:
-        chain.append(parent)
-        parent = ctx.dockerfile.parent_stage(parent)
-    for stage in chain:
+    for stage in ctx.dockerfile.stage_chain(ctx.dockerfile.stages[-1]):
         for instruction in stage.instructions:
             if instruction.keyword == "RUN" and (name in instruction.args or any(name in d.body for d in instruction.heredocs)):
                 return True

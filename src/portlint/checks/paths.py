@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -280,6 +281,9 @@ def host_path_in_source(ctx: LintContext) -> Iterator[Hit]:
 # ---- PL307: CRLF line endings in what gets executed ---------------------------------------
 
 
+_EXECUTABLE_MODE = re.compile(r"^(?:[0-7]?[0-7]*[1357][0-7]{0,2}|[ugoa]*[+=][rwxXst]*x[rwxXst]*)$")
+
+
 def _executed_scripts(ctx: LintContext) -> dict[str, Instruction]:
     """Image paths of copied scripts that RUN, CMD or ENTRYPOINT execute."""
     from portlint.python.program import find_entrypoints
@@ -307,11 +311,11 @@ def _executed_scripts(ctx: LintContext) -> dict[str, Instruction]:
                     candidates = [w for w in argv[1:] if not w.startswith("-")][:1]
                 elif argv[0].endswith(".sh") or argv[0].startswith(("./", "/")):
                     candidates = [argv[0]]
-                elif name == "chmod" and any("x" in w for w in argv[1:] if not w.startswith("/")):
-                    candidates = [w for w in argv[1:] if "/" in w or "." in w][1:] or [w for w in argv[2:]]
+                elif name == "chmod":
+                    words = [w for w in argv[1:] if not w.startswith("-")]
+                    if words and _EXECUTABLE_MODE.match(words[0]):
+                        candidates = words[1:]
                 for candidate in candidates:
-                    import posixpath
-
                     path = posixpath.normpath(posixpath.join(workdir, candidate))
                     executed.setdefault(path, instruction)
     return executed

@@ -8,8 +8,10 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from portlint.context.dockerignore import DockerIgnore, parse_dockerignore
+if TYPE_CHECKING:
+    from portlint.context.dockerignore import DockerIgnore
 
 # Directories that never matter to the analysis and can be huge: a repository's
 # history, virtualenvs, dependency caches.
@@ -43,6 +45,8 @@ class BuildContext:
         ignore = None
         ignore_file = root / ".dockerignore"
         if ignore_file.is_file():
+            from portlint.context.dockerignore import parse_dockerignore
+
             try:
                 ignore = parse_dockerignore(ignore_file.read_text(encoding="utf-8", errors="replace"))
             except OSError:

@@ -17,7 +17,7 @@ class Flag:
     value: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: two instructions are never "equal"
 class Instruction:
     index: int  # position among all instructions
     keyword: str  # upper-case: RUN, COPY, ...
@@ -50,7 +50,7 @@ class Instruction:
         return [f.value or "" for f in self.flags if f.name == name]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Stage:
     index: int
     name: str | None  # the `AS name` alias, lower-cased as Docker matches it
@@ -72,12 +72,16 @@ class Dockerfile:
     def global_args(self) -> tuple[Instruction, ...]:
         return tuple(i for i in self.instructions if i.stage == -1 and i.keyword == "ARG")
 
-    def stage_by_name(self, name: str) -> Stage | None:
-        lowered = name.lower()
+    @cached_property
+    def _stages_by_name(self) -> dict[str, Stage]:
+        named: dict[str, Stage] = {}
         for stage in self.stages:
-            if stage.name == lowered:
-                return stage
-        return None
+            if stage.name is not None:
+                named.setdefault(stage.name, stage)  # Docker resolves to the first stage of that name
+        return named
+
+    def stage_by_name(self, name: str) -> Stage | None:
+        return self._stages_by_name.get(name.lower())
 
     def parent_stage(self, stage: Stage) -> Stage | None:
         """The earlier stage this one is built FROM, if its base names one."""
@@ -85,6 +89,17 @@ class Dockerfile:
         if earlier is not None and earlier.index < stage.index:
             return earlier
         return None
+
+    def stage_chain(self, stage: Stage) -> list[Stage]:
+        """The stage, then the stage it is built FROM, and so on down to an image."""
+        chain = [stage]
+        seen = {stage.index}
+        parent = self.parent_stage(stage)
+        while parent is not None and parent.index not in seen:
+            chain.append(parent)
+            seen.add(parent.index)
+            parent = self.parent_stage(parent)
+        return chain
 
     def instruction_at(self, line: int) -> Instruction | None:
         for instruction in self.instructions:

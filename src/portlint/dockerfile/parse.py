@@ -125,6 +125,10 @@ def parse_dockerfile(source: SourceText, path: str) -> Dockerfile:
 
 
 def _stages(instructions: list[Instruction]) -> tuple[Stage, ...]:
+    bodies: dict[int, list[Instruction]] = {}
+    for instruction in instructions:
+        if instruction.keyword != "FROM":
+            bodies.setdefault(instruction.stage, []).append(instruction)
     stages: list[Stage] = []
     for instruction in instructions:
         if instruction.keyword != "FROM":
@@ -132,7 +136,7 @@ def _stages(instructions: list[Instruction]) -> tuple[Stage, ...]:
         words = instruction.args.split()
         base = words[0] if words else ""
         name = words[2].lower() if len(words) >= 3 and words[1].lower() == "as" else None
-        body = tuple(i for i in instructions if i.stage == instruction.stage and i is not instruction)
+        body = tuple(bodies.get(instruction.stage, ()))
         stages.append(
             Stage(
                 index=instruction.stage,

@@ -318,13 +318,7 @@ class EnvironmentBuilder:
         mentions the file: it may have generated it (``poetry export -o …``, ``git clone``)."""
         name = posixpath.basename(written)
         dockerfile = self.ctx.dockerfile
-        stage = dockerfile.stages[instruction.stage]
-        chain = [stage]
-        parent = dockerfile.parent_stage(stage)
-        while parent is not None and parent not in chain:
-            chain.append(parent)
-            parent = dockerfile.parent_stage(parent)
-        for member in chain:
+        for member in dockerfile.stage_chain(dockerfile.stages[instruction.stage]):
             for other in member.instructions:
                 if other.keyword != "RUN" or other.index > instruction.index:
                     continue

@@ -140,12 +140,7 @@ def stage_command(ctx: LintContext, stage_index: int) -> tuple[list[tuple[Instru
     """
     dockerfile = ctx.dockerfile
     images = ctx.images
-    stage = dockerfile.stages[stage_index]
-    chain = [stage]
-    parent = dockerfile.parent_stage(stage)
-    while parent is not None and parent not in chain:
-        chain.append(parent)
-        parent = dockerfile.parent_stage(parent)
+    chain = dockerfile.stage_chain(dockerfile.stages[stage_index])
     entrypoint = cmd = None
     for member in reversed(chain):
         for instruction in member.instructions:

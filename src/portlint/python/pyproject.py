@@ -1,0 +1,222 @@
+"""Declared dependencies of a project: PEP 621 / Poetry pyproject.toml, setup.cfg,
+Pipfile and conda's environment.yml.  Never raises; errors come back as data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@dataclass(frozen=True)
+class ProjectDependencies:
+    name: str | None = None
+    dependencies: tuple[str, ...] = ()
+    optional: dict[str, tuple[str, ...]] = field(default_factory=dict)  # extra -> requirements
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # dependency / poetry / pipenv groups
+    poetry: bool = False
+    lines: dict[str, int] = field(default_factory=dict)  # canonical name -> line where declared
+    error: str | None = None
+
+
+def _toml(text: str) -> tuple[dict[str, Any] | None, str | None]:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    try:
+        return tomllib.loads(text), None
+    except ValueError as exc:
+        return None, f"invalid TOML: {exc}"
+
+
+def _declaration_lines(text: str) -> dict[str, int]:
+    """Best-effort line of each dependency name: the first line that declares it."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip().strip(",").strip()
+        if not stripped or stripped.startswith(("#", "[")):
+            continue
+        candidate = stripped.strip("\"'")
+        match = _NAME.match(candidate)
+        if match and ("=" in stripped or stripped[0] in "\"'"):
+            lines.setdefault(canonical(match.group(1)), number)
+    return lines
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(v for v in value if isinstance(v, str))
+    return ()
+
+
+def _caret(version: str) -> str:
+    parts = [int(p) if p.isdigit() else 0 for p in version.split(".")[:3]]
+    while len(parts) < 3:
+        parts.append(0)
+    index = next((i for i, p in enumerate(parts) if p != 0), len(parts) - 1)
+    upper = parts[: index + 1]
+    upper[-1] += 1
+    return f">={version},<{'.'.join(map(str, upper))}"
+
+
+def _tilde(version: str) -> str:
+    parts = version.split(".")
+    if len(parts) == 1:
+        return f">={version},<{int(parts[0]) + 1 if parts[0].isdigit() else parts[0]}"
+    head = parts[:2] if len(parts) > 2 else parts[:1]
+    bumped = head[:-1] + [str(int(head[-1]) + 1) if head[-1].isdigit() else head[-1]]
+    return f">={version},<{'.'.join(bumped)}"
+
+
+def poetry_requirement(name: str, spec: Any) -> str | None:
+    """A Poetry dependency as a PEP 508 string (``numpy = "^1.26"`` -> ``numpy>=1.26,<2.0.0``)."""
+    if canonical(name) == "python":
+        return None
+    extras = ""
+    if isinstance(spec, dict):
+        if "path" in spec or "git" in spec or "url" in spec:
+            target = spec.get("url") or spec.get("path") or f"git+{spec['git']}"
+            return f"{name} @ {target}" if "://" in str(target) else f"{name} @ file:{target}"
+        if spec.get("extras"):
+            extras = "[" + ",".join(spec["extras"]) + "]"
+        spec = spec.get("version", "*")
+    if isinstance(spec, list):
+        spec = spec[0].get("version", "*") if spec and isinstance(spec[0], dict) else "*"
+    version = str(spec).strip()
+    if version in ("", "*"):
+        return f"{name}{extras}"
+    clauses = []
+    for clause in version.split(","):
+        clause = clause.strip()
+        if clause.startswith("^"):
+            clauses.append(_caret(clause[1:].strip()))
+        elif clause.startswith("~") and not clause.startswith("~="):
+            clauses.append(_tilde(clause[1:].strip()))
+        elif re.match(r"^\d", clause):
+            clauses.append(f"=={clause}")
+        else:
+            clauses.append(clause.replace(" ", ""))
+    return f"{name}{extras}{','.join(clauses)}"
+
+
+def parse_pyproject(text: str) -> ProjectDependencies:
+    data, error = _toml(text)
+    if data is None:
+        return ProjectDependencies(error=error)
+    project = data.get("project") if isinstance(data.get("project"), dict) else {}
+    poetry = data.get("tool", {}).get("poetry", {}) if isinstance(data.get("tool"), dict) else {}
+    poetry = poetry if isinstance(poetry, dict) else {}
+    dependencies = _strings(project.get("dependencies"))
+    optional = {
+        canonical(k): _strings(v) for k, v in (project.get("optional-dependencies") or {}).items() if isinstance(v, list)
+    }
+    groups: dict[str, tuple[str, ...]] = {}
+    for group, entries in (data.get("dependency-groups") or {}).items():
+        groups[canonical(group)] = tuple(e for e in entries if isinstance(e, str)) if isinstance(entries, list) else ()
+    used_poetry = False
+    poetry_deps = poetry.get("dependencies")
+    if isinstance(poetry_deps, dict) and not dependencies:
+        used_poetry = True
+        dependencies = tuple(r for n, s in poetry_deps.items() if (r := poetry_requirement(n, s)))
+    poetry_groups = dict(poetry.get("group", {})) if isinstance(poetry.get("group"), dict) else {}
+    if isinstance(poetry.get("dev-dependencies"), dict):
+        poetry_groups.setdefault("dev", {"dependencies": poetry["dev-dependencies"]})
+    for group, table in poetry_groups.items():
+        deps = table.get("dependencies") if isinstance(table, dict) else None
+        if isinstance(deps, dict):
+            groups[canonical(group)] = tuple(r for n, s in deps.items() if (r := poetry_requirement(n, s)))
+    name = project.get("name") or poetry.get("name")
+    return ProjectDependencies(
+        name=name if isinstance(name, str) else None,
+        dependencies=dependencies,
+        optional=optional,
+        groups=groups,
+        poetry=used_poetry,
+        lines=_declaration_lines(text),
+    )
+
+
+def parse_setup_cfg(text: str) -> ProjectDependencies:
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+    except (configparser.Error, ValueError) as exc:
+        return ProjectDependencies(error=f"invalid setup.cfg: {str(exc).splitlines()[0]}")
+
+    def listed(section: str, key: str) -> tuple[str, ...]:
+        value = parser.get(section, key, fallback="")
+        return tuple(line.split("#")[0].strip() for line in value.splitlines() if line.split("#")[0].strip())
+
+    optional = {}
+    if parser.has_section("options.extras_require"):
+        for extra in parser.options("options.extras_require"):
+            optional[canonical(extra)] = listed("options.extras_require", extra)
+    return ProjectDependencies(
+        name=parser.get("metadata", "name", fallback=None),
+        dependencies=listed("options", "install_requires"),
+        optional=optional,
+        lines=_declaration_lines(text),
+    )
+
+
+def parse_pipfile(text: str) -> ProjectDependencies:
+    data, error = _toml(text)
+    if data is None:
+        return ProjectDependencies(error=error)
+
+    def section(name: str) -> tuple[str, ...]:
+        table = data.get(name)
+        if not isinstance(table, dict):
+            return ()
+        out = []
+        for package, spec in table.items():
+            if isinstance(spec, dict):
+                spec = spec.get("version", "*")
+            spec = str(spec).strip()
+            out.append(package if spec in ("", "*") else f"{package}{spec}")
+        return tuple(out)
+
+    return ProjectDependencies(dependencies=section("packages"), groups={"dev": section("dev-packages")},
+                               lines=_declaration_lines(text))
+
+
+def parse_environment_yml(text: str) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
+    """(conda specs, pip requirements, error) for the usual environment.yml shape, without PyYAML."""
+    conda: list[str] = []
+    pip: list[str] = []
+    in_dependencies = False
+    pip_indent: int | None = None
+    for raw in text.splitlines():
+        line = raw.split(" #", 1)[0].rstrip() if not raw.lstrip().startswith("#") else ""
+        if not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip())
+        stripped = line.strip()
+        if indent == 0:
+            in_dependencies = stripped.startswith("dependencies:")
+            pip_indent = None
+            continue
+        if not in_dependencies or not stripped.startswith("-"):
+            continue
+        item = stripped[1:].strip().strip("\"'")
+        if pip_indent is not None and indent > pip_indent:
+            pip.append(item)
+            continue
+        pip_indent = None
+        if item.rstrip(":") == "pip" and item.endswith(":"):
+            pip_indent = indent
+            continue
+        if item and not item.endswith(":"):
+            conda.append(item)
+    if "\t" in text and not conda and not pip:
+        return (), (), "environment file uses tabs for indentation, which YAML forbids"
+    return tuple(conda), tuple(pip), None
