@@ -423,7 +423,7 @@ def missing_system_library(ctx: LintContext) -> Iterator[Hit]:
             Span(line),
             f"{name} needs system {'library' if len(missing) == 1 else 'libraries'} "
             f"{', '.join(missing)}, which {base.text} does not ship and no RUN installs"
-            + (f"; importing it fails with {error}" if error else ""),
+            + (f"; without them you get: {error}" if error else ""),
             fix=f"RUN {installer} {' '.join(required)}",
             path=path,
         )
