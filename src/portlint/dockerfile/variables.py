@@ -155,7 +155,10 @@ class Scopes:
             parent = dockerfile.parent_stage(stage)
             scope: dict[str, Variable] = dict(self._stage_env.get(parent.index, {})) if parent else {}
             for instruction in stage.instructions:
-                self._before[instruction.index] = dict(scope)
+                # Consecutive instructions share one snapshot; only ARG/ENV make a new one.
+                self._before[instruction.index] = scope
+                if instruction.keyword in ("ARG", "ENV"):
+                    scope = dict(scope)
                 if instruction.keyword == "ARG":
                     for name, value in assignments(instruction):
                         if value is None:
