@@ -36,7 +36,8 @@ class Mount:
 @dataclass
 class StageImage:
     stage: Stage
-    files: dict[str, Placed] = field(default_factory=dict)
+    files: dict[str, Placed] = field(default_factory=dict)  # the latest placement of each path
+    first: dict[str, Placed] = field(default_factory=dict)  # the earliest, for "present before X?"
     opaque: list[tuple[str, int]] = field(default_factory=list)  # (image dir, instruction index)
     workdir: dict[int, str] = field(default_factory=dict)  # instruction index -> WORKDIR in force
     final_workdir: str = "/"
@@ -52,10 +53,17 @@ class StageImage:
         return posixpath.normpath(posixpath.join(base, path)) if path else base
 
     def placed(self, image_path: str, before: Instruction | None = None) -> Placed | None:
-        hit = self.files.get(image_path)
-        if hit is None or (before is not None and hit.instruction.index >= before.index and hit.instruction.stage == before.stage):
+        """What is at ``image_path`` (when ``before`` runs, if given)."""
+        if before is None:
+            return self.files.get(image_path)
+        hit = self.first.get(image_path)  # a later COPY of the same path must not hide an earlier one
+        if hit is None or (hit.instruction.stage == before.stage and hit.instruction.index >= before.index):
             return None
-        return hit
+        return self.files.get(image_path) if self.files[image_path].instruction.index < before.index else hit
+
+    def put(self, placed: Placed) -> None:
+        self.files[placed.image_path] = placed
+        self.first.setdefault(placed.image_path, placed)
 
     def has_dir(self, image_dir: str) -> bool:
         prefix = image_dir.rstrip("/") + "/"
@@ -104,6 +112,7 @@ class ImageModel:
         if parent is not None:
             inherited = self.stages[parent.index]
             image.files = dict(inherited.files)
+            image.first = dict(inherited.first)
             image.opaque = [(d, -1) for d, _ in inherited.opaque]
             image.final_workdir = inherited.final_workdir
             image.external_base = inherited.external_base
@@ -130,7 +139,7 @@ class ImageModel:
                 dest = posixpath.join(workdir, self.scopes.expand(instruction, words[-1]).value)
                 for doc in instruction.heredocs:
                     path = dest if len(instruction.heredocs) == 1 and not dest.endswith("/") else posixpath.join(dest, doc.delimiter)
-                    image.files[posixpath.normpath(path)] = Placed(posixpath.normpath(path), None, instruction)
+                    image.put(Placed(posixpath.normpath(path), None, instruction))
             return
         expand = lambda text: self.scopes.expand(instruction, text)  # noqa: E731
         raw_dest = expand(words[-1]).value
@@ -177,10 +186,10 @@ class ImageModel:
                         continue
                     inner = path[len(match):].lstrip("/") if match else path
                     target = posixpath.join(dest, inner)
-                    image.files[target] = Placed(target, path, instruction)
+                    image.put(Placed(target, path, instruction))
             elif not context.excluded(match):
                 target = posixpath.join(dest, posixpath.basename(match)) if dest_is_dir else dest
-                image.files[target] = Placed(target, match, instruction)
+                image.put(Placed(target, match, instruction))
 
     def _known_dirs(self, image: StageImage) -> set[str]:
         return set(image.workdir.values()) | {image.final_workdir}
@@ -193,11 +202,11 @@ class ImageModel:
         placed = source.files.get(absolute)
         if placed is not None:
             target = posixpath.join(dest, posixpath.basename(absolute)) if into_dir or image.has_dir(dest) else dest
-            image.files[target] = Placed(target, placed.context_path, instruction)
+            image.put(Placed(target, placed.context_path, instruction))
             return
         for inner in source.under(absolute):
             target = posixpath.join(dest, inner.image_path[len(absolute):].lstrip("/"))
-            image.files[target] = Placed(target, inner.context_path, instruction)
+            image.put(Placed(target, inner.context_path, instruction))
 
     def _mounts(self, instruction: Instruction, workdir: str) -> list[Mount]:
         mounts = []
