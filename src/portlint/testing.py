@@ -93,7 +93,8 @@ def check_invariants(root: Path, dockerfile: str, findings: list[Finding], reg: 
         assert 1 <= f.line <= f.end_line, f"{f.rule}: bad span {f.line}-{f.end_line}"
         file_path = root / f.path
         if file_path.is_file():
-            length = max(1, len(file_path.read_bytes().splitlines()))
+            data = file_path.read_bytes()
+            length = max(1, data.count(b"\n") + (0 if data.endswith(b"\n") else 1))
             assert f.end_line <= length, f"{f.rule}: line {f.end_line} past the end of {f.path} ({length} lines)"
         if model is not None and f.path == dockerfile and f.rule != "PL001":
             instruction = model.instruction_at(f.line)

@@ -38,4 +38,13 @@ def decode(data: bytes, what: str = "Dockerfile") -> SourceText:
             "re-save it as UTF-8",
             line=line,
         ) from None
-    return SourceText(text=text, lines=tuple(text.splitlines()))
+    return SourceText(text=text, lines=split_lines(text))
+
+
+def split_lines(text: str) -> tuple[str, ...]:
+    """Lines as Docker sees them: split on newlines only (str.splitlines also breaks on
+    form feeds and Unicode separators, which would shift every line number after them)."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return tuple(line[:-1] if line.endswith("\r") else line for line in lines)

@@ -518,7 +518,7 @@ class EnvironmentBuilder:
             if error:
                 self._problem(context_path, 1, f"{context_path}: {error}")
                 continue
-            lines = text.splitlines()
+            lines = text.split("\n")
             for spec in conda_specs:
                 item = conda_installed(spec, Location(context_path, _find_line(lines, spec)), instruction)
                 if item is not None:

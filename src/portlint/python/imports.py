@@ -131,7 +131,7 @@ def parse_imports(source: str | bytes, filename: str = "<unknown>") -> ModuleImp
         return ModuleImports((), f"invalid Python syntax at line {exc.lineno or 1}: {exc.msg}")
     except (ValueError, RecursionError, MemoryError) as exc:
         return ModuleImports((), f"cannot parse: {exc.__class__.__name__}")
-    collector = _Collector(text.splitlines())
+    collector = _Collector(text.split("\n"))
     try:
         collector.visit(tree)
     except RecursionError:

@@ -39,7 +39,7 @@ def _toml(text: str) -> tuple[dict[str, Any] | None, str | None]:
 def _declaration_lines(text: str) -> dict[str, int]:
     """Best-effort line of each dependency name: the first line that declares it."""
     lines: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip().strip(",").strip()
         if not stripped or stripped.startswith(("#", "[")):
             continue
