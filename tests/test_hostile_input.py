@@ -79,17 +79,23 @@ def test_huge_context_walk_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert not [f for f in findings if f.rule == "PL210"]
 
 
-def test_fifty_megabyte_dockerfile(tmp_path: Path) -> None:
-    body = "RUN echo " + "x" * 70 + "\n"
-    text = "FROM python:3.12-slim\n" + body * (50 * 1024 * 1024 // len(body))
-    (tmp_path / "Dockerfile").write_text(text)
-    import resource
+def test_five_megabyte_dockerfile_in_bounded_memory(tmp_path: Path) -> None:
+    """A whole CLI process on a 5 MB, 65,000-instruction Dockerfile: bounded time and RSS.
 
-    findings, seconds = _timed(lint_context_dir, tmp_path)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    (The 50 MB target of the performance issue is measured by benchmarks/, not here.)"""
+    import resource
+    import subprocess
+
+    body = "RUN echo " + "x" * 70 + "\n"
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim\n" + body * (5 * 1024 * 1024 // len(body)))
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "portlint", "--format", "json", "--fail-on", "never", "Dockerfile"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert done.returncode == 0, done.stderr[-500:]
     assert seconds < 120
-    assert peak_mb < 1500  # the test process, pytest and hypothesis included
-    assert not [f for f in findings if f.rule == "PL001"]
+    assert peak_mb < 500
 
 
 def test_latin1_and_utf16_files_are_pl001() -> None:
