@@ -92,7 +92,35 @@ def _import_builtin_checks() -> None:
         importlib.import_module(f"{package.__name__}.{module.name}")
 
 
+def _declares_rule_packs() -> bool:
+    """Whether any installed distribution declares a portlint.rules entry point.
+
+    Reading entry_points.txt files directly costs a few milliseconds; importlib.metadata
+    costs tens, on every run, for the common case of no packs at all.
+    """
+    import os
+    import sys
+
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            try:
+                with open(os.path.join(entry, name, "entry_points.txt"), encoding="utf-8") as handle:
+                    if "[portlint.rules]" in handle.read():
+                        return True
+            except OSError:
+                continue
+    return False
+
+
 def _entry_point_catalogs() -> list[Path]:
+    if not _declares_rule_packs():
+        return []
     from importlib.metadata import entry_points
 
     catalogs = []

@@ -98,6 +98,26 @@ def _name_from_target(target: str) -> tuple[str | None, bool]:
     return (canonical(egg.group(1)) if egg else None), exact
 
 
+# `name`, `name[extra]` and `name<op>version` cover most lines; they skip packaging's parser.
+_SIMPLE = re.compile(
+    r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[(?P<extras>[A-Za-z0-9._, -]*)\])?\s*"
+    r"(?P<spec>(?:(?:===|==|!=|~=|>=|<=|>|<)\s*[A-Za-z0-9.*+!_-]+\s*,?\s*)*)$"
+)
+
+
+def _simple_requirement(body: str, common: dict) -> RequirementLine | None:
+    match = _SIMPLE.match(body)
+    if match is None or body.rstrip().endswith(","):
+        return None
+    clauses = [c.strip().replace(" ", "") for c in match.group("spec").split(",") if c.strip()]
+    if any(not re.match(r"^(===|==|!=|~=|>=|<=|>|<)[A-Za-z0-9.*+!_-]+$", c) for c in clauses):
+        return None
+    exact = len(clauses) == 1 and clauses[0].startswith("==") and "*" not in clauses[0]
+    extras = tuple(sorted(e.strip() for e in (match.group("extras") or "").split(",") if e.strip()))
+    return RequirementLine(kind="requirement", name=canonical(match.group("name")), specifier=",".join(sorted(clauses)),
+                           extras=extras, pinned=exact, **common)
+
+
 def parse_line(text: str, line: int = 1, end_line: int | None = None, raw: str = "") -> RequirementLine:
     end_line = end_line or line
     ignored = trailing_ignores(raw)
@@ -123,6 +143,9 @@ def parse_line(text: str, line: int = 1, end_line: int | None = None, raw: str =
         target = body.split(";")[0].strip()
         name, exact = _name_from_target(target)
         return RequirementLine(kind="path", target=target, name=name, pinned=exact, **common)
+    simple = _simple_requirement(body, common)
+    if simple is not None:
+        return simple
     requirement, error = _parse_requirement(body)
     if requirement is None:
         return RequirementLine(kind="requirement", error=error, **common)
