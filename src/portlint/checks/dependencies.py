@@ -463,6 +463,9 @@ def entrypoint_file_missing(ctx: LintContext) -> Iterator[Hit]:
         basename = posixpath.basename(path)
         if not workdir_set and any(posixpath.basename(p) == basename for p in image.files):
             continue  # the base image's WORKDIR, unknown to us, may make the relative path right
+        directory = posixpath.dirname(path)
+        if entry.target.startswith("/") and not (image.has_dir(directory) or directory in image.workdir.values()):
+            continue  # an absolute path in a directory the image never fills: likely a run-time mount
         elsewhere = [p for p in image.files if posixpath.basename(p) == basename]
         hint = f" (the image has it at {elsewhere[0]})" if elsewhere else ""
         yield Hit(

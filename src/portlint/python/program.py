@@ -120,10 +120,9 @@ def entrypoints_from_argv(argv: tuple[str, ...], instruction: Instruction, workd
         if "-c" in argv or not rest:
             return found
         return [EntryPoint(instruction, "shell-script", rest[0], posixpath.normpath(posixpath.join(workdir, rest[0])))]
-    if argv[0].endswith((".sh", ".py")) or argv[0].startswith(("./", "/")):
+    # A program name without a slash is looked up on PATH, not in the working directory.
+    if "/" in argv[0] and (argv[0].endswith((".sh", ".py")) or argv[0].startswith("./")):
         kind = "script" if argv[0].endswith(".py") else "shell-script"
-        if argv[0].startswith("/") and not argv[0].endswith((".sh", ".py")):
-            return found  # an absolute binary such as /usr/local/bin/app: not ours to judge
         return [EntryPoint(instruction, kind, argv[0], posixpath.normpath(posixpath.join(workdir, argv[0])))]
     return found
 
