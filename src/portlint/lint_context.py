@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from portlint.dockerfile.source import SourceText
     from portlint.python.environment import StageEnvironment
     from portlint.python.imports import ModuleImports
+    from portlint.python.installs import InstallCommand
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,21 @@ class LintContext:
     def shell(self, instruction: Instruction) -> ShellScript:
         """The commands a RUN executes (heredoc scripts included), parsed once."""
         return self._parsed(instruction)[0]
+
+    @cached_property
+    def install_commands(self) -> tuple[tuple[Instruction, int, InstallCommand], ...]:
+        """Every package-install command of every RUN, with the Dockerfile line it is on."""
+        from portlint.python.installs import parse_install
+
+        found = []
+        for instruction in self.dockerfile.instructions:
+            if instruction.keyword != "RUN":
+                continue
+            for command in self.shell(instruction).commands:
+                install = parse_install(command.effective().argv, command.line)
+                if install is not None:
+                    found.append((instruction, self.command_line(instruction, command.line), install))
+        return tuple(found)
 
     def command_line(self, instruction: Instruction, command_offset: int) -> int:
         """The Dockerfile line of a command found at ``command_offset`` in the RUN's script."""

@@ -321,50 +321,38 @@ def unpinned_python_dependency(ctx: LintContext) -> Iterator[Hit]:
 
 def _unpinned_without_context(ctx: LintContext) -> Iterator[Hit]:
     """Without a build context (stdin), judge the command lines alone."""
-    from portlint.python.installs import parse_install
     from portlint.python.requirements import parse_requirements
 
-    for instruction in ctx.dockerfile.instructions:
-        if instruction.keyword != "RUN":
+    for _, line, install in ctx.install_commands:
+        if install.tool not in ("pip", "uv") or install.locked or install.constraint_files:
             continue
-        for command in ctx.shell(instruction).commands:
-            install = parse_install(command.effective().argv, command.line)
-            if install is None or install.tool not in ("pip", "uv") or install.locked or install.constraint_files:
-                continue
-            loose = []
-            for spec in install.specifiers:
-                parsed = parse_requirements(spec)
-                if parsed and parsed[0].name and not parsed[0].pinned and parsed[0].name not in ("pip", "setuptools", "wheel"):
-                    loose.append(f"'{spec}'")
-            if loose:
-                line = ctx.command_line(instruction, install.line)
-                yield Hit(Span(line), f"{', '.join(loose)} without an exact version", fix="Pin exact versions (name==<version>)")
+        loose = []
+        for spec in install.specifiers:
+            parsed = parse_requirements(spec)
+            if parsed and parsed[0].name and not parsed[0].pinned and parsed[0].name not in ("pip", "setuptools", "wheel"):
+                loose.append(f"'{spec}'")
+        if loose:
+            yield Hit(Span(line), f"{', '.join(loose)} without an exact version", fix="Pin exact versions (name==<version>)")
 
 
 @check("PL206")
 def unpinned_system_package(ctx: LintContext) -> Iterator[Hit]:
     from portlint.python.environment import split_system_package
-    from portlint.python.installs import parse_install
 
-    for instruction in ctx.dockerfile.instructions:
-        if instruction.keyword != "RUN":
+    for _, line, install in ctx.install_commands:
+        if install.tool not in ("apt", "apk", "dnf", "yum", "zypper"):
             continue
-        for command in ctx.shell(instruction).commands:
-            install = parse_install(command.effective().argv, command.line)
-            if install is None or install.tool not in ("apt", "apk", "dnf", "yum", "zypper"):
-                continue
-            loose = [p for p in install.specifiers if "$" not in p and not split_system_package(install.tool, p)[1]]
-            if not loose:
-                continue
-            shown = ", ".join(loose[:6]) + (f" and {len(loose) - 6} more" if len(loose) > 6 else "")
-            line = ctx.command_line(instruction, install.line)
-            yield Hit(
-                Span(line),
-                f"{install.tool} installs {shown} without versions: a rebuild next month can get "
-                "different builds of these packages",
-                fix="Pin the base image by digest so the package index is fixed too; pin versions "
-                "(pkg=1.2.3-1) only where a specific build matters",
-            )
+        loose = [p for p in install.specifiers if "$" not in p and not split_system_package(install.tool, p)[1]]
+        if not loose:
+            continue
+        shown = ", ".join(loose[:6]) + (f" and {len(loose) - 6} more" if len(loose) > 6 else "")
+        yield Hit(
+            Span(line),
+            f"{install.tool} installs {shown} without versions: a rebuild next month can get "
+            "different builds of these packages",
+            fix="Pin the base image by digest so the package index is fixed too; pin versions "
+            "(pkg=1.2.3-1) only where a specific build matters",
+        )
 
 
 # ---- PL207: requirements that point at files the image does not have ----------------------

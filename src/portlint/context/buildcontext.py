@@ -117,33 +117,6 @@ class BuildContext:
 
 
 def _glob_regex(pattern: str) -> re.Pattern[str]:
-    parts = []
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if pattern.startswith("**/", i):
-            parts.append("(?:.*/)?")
-            i += 3
-            continue
-        if pattern.startswith("**", i):
-            parts.append(".*")
-            i += 2
-            continue
-        if char == "*":
-            parts.append("[^/]*")
-        elif char == "?":
-            parts.append("[^/]")
-        elif char == "[":
-            end = pattern.find("]", i + 1)
-            if end < 0:
-                parts.append(re.escape(char))
-            else:
-                body = pattern[i + 1:end]
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                parts.append(f"[{body}]")
-                i = end
-        else:
-            parts.append(re.escape(char))
-        i += 1
-    return re.compile("".join(parts) + r"\Z")
+    from portlint.context.globs import translate
+
+    return re.compile(translate(pattern) + r"\Z")

@@ -11,6 +11,8 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from portlint.context.globs import translate
+
 
 @dataclass(frozen=True)
 class Pattern:
@@ -24,42 +26,6 @@ def _clean(pattern: str) -> str:
     cleaned = posixpath.normpath(pattern.replace("\\", "/")) if pattern else pattern
     cleaned = cleaned.lstrip("/")
     return "" if cleaned == "." else cleaned
-
-
-def _translate(pattern: str) -> str:
-    out = []
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if pattern.startswith("**", i):
-            i += 2
-            if pattern.startswith("/", i):
-                out.append("(?:.*/)?")
-                i += 1
-            else:
-                out.append(".*")
-            continue
-        if char == "*":
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "\\" and i + 1 < len(pattern):
-            i += 1
-            out.append(re.escape(pattern[i]))
-        elif char == "[":
-            end = pattern.find("]", i + 1)
-            if end < 0:
-                out.append(re.escape(char))
-            else:
-                body = pattern[i + 1:end].replace("\\", "\\\\")
-                if body.startswith(("!", "^")):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
-                i = end
-        else:
-            out.append(re.escape(char))
-        i += 1
-    return "".join(out)
 
 
 def _literal_prefix(pattern: str) -> str:
@@ -116,7 +82,7 @@ def parse_dockerignore(text: str) -> DockerIgnore:
         if not cleaned:
             continue
         try:
-            regex = re.compile(_translate(cleaned) + r"\Z")
+            regex = re.compile(translate(cleaned) + r"\Z")
         except re.error:
             continue  # Docker rejects the file; we ignore the bad pattern rather than crash
         patterns.append(Pattern(cleaned, negated, regex, _literal_prefix(cleaned)))
