@@ -153,3 +153,21 @@ def test_many_files_in_parallel_match_serial(project: Path) -> None:
     parallel = invoke("--format", "json", "-j", "2", ".")
     assert json.loads(serial.stdout) == json.loads(parallel.stdout)
     assert json.loads(serial.stdout)["summary"]["files"] == 22
+
+
+def test_dockerfile_in_a_subfolder_is_linted_with_the_parent_as_context(tmp_path: Path, monkeypatch) -> None:
+    """docker/Dockerfile built with `docker build -f docker/Dockerfile .` from the repository root."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "src").mkdir()
+    (tmp_path / "docker" / "Dockerfile").write_text(
+        "FROM python:3.12.7-slim\nWORKDIR /app\nCOPY requirements.txt .\n"
+        "RUN pip install --no-cache-dir -r requirements.txt\nCOPY src/ ./src/\nCMD [\"python\", \"src/main.py\"]\n"
+    )
+    (tmp_path / "requirements.txt").write_text("flask==3.0.3\n")
+    (tmp_path / "src" / "main.py").write_text("import flask\nimport yaml\n")
+    findings = json.loads(invoke("--format", "json", "--select", "PL2", "docker/Dockerfile").stdout)["findings"]
+    assert [(f["rule"], f["path"], f["line"]) for f in findings] == [("PL201", "src/main.py", 2)]
+    explicit = json.loads(invoke("--format", "json", "--select", "PL210", "--context", "docker", "docker/Dockerfile").stdout)
+    assert {f["rule"] for f in explicit["findings"]} == {"PL210"}  # --context is never second-guessed

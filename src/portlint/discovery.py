@@ -37,7 +37,7 @@ def _display(path: str) -> str:
 def _file_target(display: str, context: str | None) -> Target:
     path = Path(display)
     if context is not None:
-        return Target(display, path, Path(context), context_display(Path(context), context))
+        return Target(display, path, Path(context), context_display(Path(context), context), context_given=True)
     parent = os.path.dirname(display) or "."
     return Target(display, path, Path(parent), parent)
 
@@ -56,7 +56,7 @@ def discover(paths: list[str], context: str | None, stdin: bytes | None = None) 
     for given in paths:
         if given == "-":
             ctx = Path(context) if context is not None else None
-            targets.append(Target("<stdin>", None, ctx, context, data=stdin if stdin is not None else b""))
+            targets.append(Target("<stdin>", None, ctx, context, data=stdin if stdin is not None else b"", context_given=True))
         elif os.path.isdir(given):
             found = _walk(given)
             if not found:

@@ -25,6 +25,7 @@ class Target:
     context: Path | None  # None: no build context to read (stdin without --context)
     context_display: str | None = None
     data: bytes | None = None  # stdin's bytes
+    context_given: bool = False  # --context was passed: never second-guess it
 
 
 def _read(target: Target) -> bytes:
@@ -136,6 +137,8 @@ def lint_target(target: Target, settings: Settings, registry: Registry, enabled:
             stamper.add(registry.rules[PARSE_ERROR], Hit(_span(exc.line), str(exc)))
         return FileResult(target.display, stamper.findings)
 
+    if target.context is not None and not target.context_given:
+        target = _infer_context(target, dockerfile)
     ctx = LintContext(dockerfile=dockerfile, context_dir=target.context, platforms=settings.platforms)
     stamper = _Stamper(target, settings, ctx)
     for rule_id in sorted(enabled):
@@ -159,6 +162,44 @@ def lint_target(target: Target, settings: Settings, registry: Registry, enabled:
             stamper.add(registry.rules[PARSE_ERROR], hit)
     findings = sorted(set(stamper.findings), key=Finding.sort_key)
     return FileResult(target.display, findings)
+
+
+MAX_CONTEXT_CLIMB = 3
+
+
+def _copy_sources(dockerfile) -> list[str]:
+    """Plain relative COPY/ADD sources (no globs, variables, URLs or other stages)."""
+    sources = []
+    for instruction in dockerfile.instructions:
+        if instruction.keyword not in ("COPY", "ADD") or instruction.heredocs or instruction.flag("from") is not None:
+            continue
+        words = list(instruction.json_args) if instruction.json_args is not None else instruction.args.split()
+        for word in words[:-1]:
+            if not any(c in word for c in "$*?[") and "://" not in word and not word.startswith(("/", "~", "..")):
+                sources.append(word)
+    return sources
+
+
+def _infer_context(target: Target, dockerfile) -> Target:
+    """Dockerfiles kept in a subfolder (docker/Dockerfile) are usually built from the
+    repository root (docker build -f docker/Dockerfile .).  When the COPY sources are
+    missing beside the Dockerfile but all present in a parent folder, lint with that
+    parent as the context, as the build would."""
+    sources = _copy_sources(dockerfile)
+    assert target.context is not None
+    if not sources or all((target.context / s).exists() for s in sources):
+        return target
+    candidate = target.context.resolve()
+    for _ in range(MAX_CONTEXT_CLIMB):
+        if candidate.parent == candidate:
+            break
+        candidate = candidate.parent
+        if all((candidate / s).exists() for s in sources):
+            display = context_display(candidate, None)
+            return Target(target.display, target.path, candidate, display, target.data, target.context_given)
+        if (candidate / ".git").exists():
+            break  # never look above the repository root
+    return target
 
 
 def _span(line: int):
