@@ -101,8 +101,14 @@ class Dockerfile:
             parent = self.parent_stage(parent)
         return chain
 
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [i.span.line for i in self.instructions]
+
     def instruction_at(self, line: int) -> Instruction | None:
-        for instruction in self.instructions:
-            if instruction.span.line <= line <= instruction.span.last:
-                return instruction
+        import bisect
+
+        position = bisect.bisect_right(self._starts, line) - 1
+        if position >= 0 and line <= self.instructions[position].span.last:
+            return self.instructions[position]
         return None
