@@ -164,7 +164,7 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
             if transitive and via is not None:
                 yield Hit(
                     Span(ref.line, column=ref.column),
-                    f"'{top}' ({candidates[0]}) is importable only because {via} depends on it; "
+                    f"'{top}'{'' if candidates[0] == top.lower() else f' ({candidates[0]})'} is importable only because {via} depends on it; "
                     f"a new {via} release can drop or change it",
                     fix=f"Install it directly with a pinned version, e.g. {candidates[0]}==<version>",
                     path=where,
