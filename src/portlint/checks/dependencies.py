@@ -173,6 +173,18 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
             if transitive or via is not None:
                 continue
             severity, context = _import_severity(ref, placed.context_path, image_path, reachable, opaque)
+            left_behind = _module_left_in_context(ctx, top)
+            if left_behind is not None:
+                yield Hit(
+                    Span(ref.line, column=ref.column),
+                    f"'{ref.module}' is imported{context}, and {left_behind} defines it in the build context, "
+                    f"but no COPY puts it into the image; the container fails with "
+                    f"ModuleNotFoundError: No module named '{top}'",
+                    fix=f"COPY {left_behind} next to {image_path.rsplit('/', 1)[-1]} in the image",
+                    path=where,
+                    severity=severity,
+                )
+                continue
             yield Hit(
                 Span(ref.line, column=ref.column),
                 f"'{ref.module}' is imported{context}, but no step installs {_candidates_text(candidates)} "
@@ -182,6 +194,18 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 path=where,
                 severity=severity,
             )
+
+
+def _module_left_in_context(ctx: LintContext, top: str) -> str | None:
+    """A local module or package of that name that the Dockerfile never copies."""
+    context = ctx.build_context
+    if context is None:
+        return None
+    for path in context.files:
+        name = path.rsplit("/", 1)[-1]
+        if name == f"{top}.py" or path.endswith(f"/{top}/__init__.py") or path == f"{top}/__init__.py":
+            return path if name == f"{top}.py" else path[: -len("/__init__.py")] + "/"
+    return None
 
 
 def _candidates_text(candidates: tuple[str, ...]) -> str:
