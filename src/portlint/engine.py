@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from portlint.diagnostics import FileResult, Finding, Hit, Severity
+from portlint.diagnostics import FileResult, Finding, Hit
 from portlint.errors import InputError
 from portlint.registry import Registry, Rule
 from portlint.settings import Settings
@@ -75,7 +75,6 @@ class _Stamper:
             relative = absolute.relative_to(self.settings.root.resolve()).as_posix()
         except ValueError:
             relative = absolute.as_posix()
-        from portlint.selection import matches
 
         for pattern, selectors in self.settings.per_file_ignores:
             hit = fnmatch.fnmatchcase(relative, pattern) or (
@@ -217,7 +216,3 @@ def context_display(context: Path, given: str | None) -> str:
     except ValueError:
         return str(context)
     return "." if relative == "." else relative.replace(os.sep, "/")
-
-
-def worst(findings: list[Finding]) -> Severity | None:
-    return max((f.severity for f in findings), default=None)

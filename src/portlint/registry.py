@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from portlint.catalog import RulePage, builtin_catalog_dir, load_pages
-from portlint.diagnostics import Hit, Severity, Span
+from portlint.diagnostics import Hit, Severity
 from portlint.errors import UsageError
 
 if TYPE_CHECKING:

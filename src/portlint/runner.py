@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from portlint.diagnostics import FileResult
 from portlint.engine import Target, lint_target

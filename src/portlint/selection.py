@@ -43,12 +43,6 @@ def validate(selectors: Iterable[str], registry: Registry, where: str) -> None:
         raise UsageError(f"unknown rule or prefix {selector!r} in {where}{hint}")
 
 
-def matches(selectors: Iterable[str], rule_id: str, registry: Registry) -> bool:
-    rule = registry.rules.get(rule_id)
-    name = rule.name if rule else ""
-    return any(_specificity(s, rule_id, name, registry) >= 0 for s in selectors)
-
-
 def enabled_rules(
     registry: Registry,
     select: Iterable[str],

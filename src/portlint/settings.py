@@ -8,7 +8,6 @@ from pathlib import Path
 from portlint.diagnostics import Severity
 
 DEFAULT_PLATFORMS = ("linux/amd64", "linux/arm64")
-FAIL_ON = ("error", "warning", "info", "never")
 
 
 @dataclass(frozen=True)
