@@ -192,7 +192,9 @@ class LintContext:
         return self._parsed(instruction)[1] + command_offset
 
 
-@lru_cache(maxsize=4096)
+# Bounded: Dockerfiles that share a context reuse its parses, but a scan of thousands
+# of contexts must not keep every file it has read.
+@lru_cache(maxsize=512)
 def _parse_python_file(path: str) -> ModuleImports | None:
     from portlint.python.imports import parse_imports
 

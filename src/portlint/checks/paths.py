@@ -233,7 +233,7 @@ def host_network_assumption(ctx: LintContext) -> Iterator[Hit]:
 # ---- PL306: host paths inside the Python sources ----------------------------------------
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=512)
 def _string_constants(path: str) -> tuple[tuple[int, int, str], ...]:
     """(line, column, value) of string literals that are not docstrings."""
     from pathlib import Path
