@@ -175,22 +175,16 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
             severity, context = _import_severity(ref, placed.context_path, image_path, reachable, opaque)
             left_behind = _module_left_in_context(ctx, top)
             if left_behind is not None:
-                yield Hit(
-                    Span(ref.line, column=ref.column),
-                    f"'{ref.module}' is imported{context}, and {left_behind} defines it in the build context, "
-                    f"but no COPY puts it into the image; the container fails with "
-                    f"ModuleNotFoundError: No module named '{top}'",
-                    fix=f"COPY {left_behind} next to {image_path.rsplit('/', 1)[-1]} in the image",
-                    path=where,
-                    severity=severity,
-                )
-                continue
+                cause = f"and {left_behind} defines it in the build context, but no COPY puts it into the image"
+                fix = f"COPY {left_behind} next to {image_path.rsplit('/', 1)[-1]} in the image"
+            else:
+                cause = f"but no step installs {_candidates_text(candidates)} in the image (copied to {image_path})"
+                fix = f"Add {candidates[0]}==<version> to the requirements the Dockerfile installs"
             yield Hit(
                 Span(ref.line, column=ref.column),
-                f"'{ref.module}' is imported{context}, but no step installs {_candidates_text(candidates)} "
-                f"in the image (copied to {image_path}); the container fails with "
+                f"'{ref.module}' is imported{context}, {cause}; the container fails with "
                 f"ModuleNotFoundError: No module named '{top}'",
-                fix=f"Add {candidates[0]}==<version> to the requirements the Dockerfile installs",
+                fix=fix,
                 path=where,
                 severity=severity,
             )
