@@ -81,16 +81,43 @@ def _toml_loads(text: str) -> dict:
     return tomllib.loads(text)
 
 
+_SIMPLE_KEY = re.compile(r'^([A-Za-z][\w-]*)\s*=\s*("(?:[^"\\]|\\.)*")\s*$')
+
+
+def _simple_front_matter(text: str) -> dict[str, str] | None:
+    """Front matter made only of ``key = "string"`` lines, read without tomllib.
+
+    Every run reads all pages; this keeps tomllib (and its parse) off the common path.
+    Anything else (tables, arrays, comments) returns None and goes to the TOML parser.
+    """
+    import json
+
+    meta: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        match = _SIMPLE_KEY.match(line.strip())
+        if match is None or match.group(1) in meta:
+            return None
+        try:
+            meta[match.group(1)] = json.loads(match.group(2))
+        except ValueError:
+            return None
+    return meta
+
+
 def parse_page(text: str, origin: Path) -> RulePage:
     if not text.startswith("+++"):
         raise UsageError(f"{origin}: a rule page must start with '+++' TOML front matter")
     end = text.find("\n+++", 3)
     if end < 0:
         raise UsageError(f"{origin}: the '+++' front matter is never closed")
-    try:
-        meta = _toml_loads(text[3:end])
-    except ValueError as exc:
-        raise UsageError(f"{origin}: invalid front matter: {exc}") from None
+    meta = _simple_front_matter(text[3:end])
+    if meta is None:
+        try:
+            meta = _toml_loads(text[3:end])
+        except ValueError as exc:
+            raise UsageError(f"{origin}: invalid front matter: {exc}") from None
     missing = [key for key in ("id", "name", "severity", "summary") if not meta.get(key)]
     if missing:
         raise UsageError(f"{origin}: front matter lacks {', '.join(missing)}")

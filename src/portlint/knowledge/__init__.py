@@ -1,4 +1,4 @@
-"""Knowledge tables (TOML data files beside this module), loaded lazily and once.
+"""Knowledge tables (data files beside this module), loaded lazily and once.
 
 Each file's schema is described in README.md in this folder; every entry names its
 source.  Code asks questions through the small functions below, never parses the
@@ -17,13 +17,20 @@ _HERE = Path(__file__).parent
 
 @lru_cache(maxsize=None)
 def load(name: str) -> dict[str, Any]:
+    """A table by name: ``<name>.json`` (for the big, hot ones) or ``<name>.toml``."""
+    json_path = _HERE / f"{name}.json"
+    if json_path.is_file():
+        import json
+
+        with json_path.open(encoding="utf-8") as handle:
+            return json.load(handle)
+    path = _HERE / f"{name}.toml"
+    if not path.is_file():
+        return {}
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib
-    path = _HERE / f"{name}.toml"
-    if not path.is_file():
-        return {}
     with path.open("rb") as handle:
         return tomllib.load(handle)
 
