@@ -371,6 +371,14 @@ class EnvironmentBuilder:
                 continue
             if req.kind in ("path", "url", "editable") and req.target:
                 self._local_reference(env, req.target, where, instruction, image)
+                local_project = "://" not in req.target and not req.target.endswith((".whl", ".tar.gz", ".zip"))
+                if local_project:
+                    # `-e .` or `./libs/x` in a requirements file installs that project and its dependencies.
+                    self._project(env, InstallCommand(tool=tool, line=0), req.target, instruction,
+                                  self.ctx.command_line(instruction, 0), image, image.workdir_at(instruction), set())
+                elif not req.name:
+                    # A git URL without #egg=: it installs something we cannot name.
+                    env.opaque.append(f"{req.target} ({context_path}:{req.line})")
             if req.name and req.kind in ("requirement", "url", "path", "editable"):
                 pinned = req.pinned or bool(req.hashes)
                 yield Installed(req.name, req.text, pinned, where, instruction, tool, req.ignored_rules)
