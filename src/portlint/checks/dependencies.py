@@ -10,7 +10,10 @@ from portlint.diagnostics import Hit, Severity, Span
 from portlint.lint_context import LintContext
 from portlint.registry import check
 
-_TEST_FILE = re.compile(r"(^|/)(tests?|testing|docs|examples?)/|(^|/)(test_[^/]*|[^/]*_test|conftest|setup|noxfile|tasks)\.py$")
+_TEST_FILE = re.compile(
+    r"(^|/)(tests?|testing|docs?|examples?|scripts?|tools|notebooks?|benchmarks?)/"
+    r"|(^|/)(test_[^/]*|[^/]*_test|conftest|setup|noxfile|tasks|fabfile)\.py$"
+)
 _MAIN_REQUIREMENTS = re.compile(r"(^|/)requirements(/(base|main|prod|production|runtime)\.txt|[-_.]?(prod|production|runtime|main|base)?\.txt)$")
 
 
@@ -209,13 +212,16 @@ def _candidates_text(candidates: tuple[str, ...]) -> str:
 
 
 def _import_severity(ref, context_path: str, image_path: str, reachable, opaque: str) -> tuple[Severity | None, str]:
+    """Error when the running program executes the import; weaker when it may not."""
     if ref.optional:
         return Severity.INFO, f" (optionally, under {ref.reason or 'a guard'})"
-    if _TEST_FILE.search(context_path):
-        return Severity.INFO, " by a test or tooling file"
     if opaque:
         return Severity.INFO, f" (unless {opaque} provides it)"
-    if reachable is not None and image_path not in reachable:
+    if reachable is not None and image_path in reachable:
+        return None, ""
+    if _TEST_FILE.search(context_path):
+        return Severity.INFO, " by a test, script or docs file"
+    if reachable is not None:
         return Severity.WARNING, " by a module the container's command does not import"
     return None, ""
 
