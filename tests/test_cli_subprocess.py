@@ -43,3 +43,26 @@ def test_usage_errors_exit_2_without_traceback(tmp_path: Path, args: list[str]) 
     done = subprocess.run(_command() + args, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and done.stderr.startswith("portlint: error:")
+
+
+def test_parallel_scan_matches_serial_scan_in_order(tmp_path: Path) -> None:
+    """Enough files for the worker pool: the report must equal the serial one, file for file."""
+    paths = []
+    for index in range(40):
+        project = tmp_path / f"svc{index:02d}"
+        project.mkdir()
+        base = "python:latest" if index % 3 == 0 else "python:3.12-slim"
+        (project / "Dockerfile").write_text(f"FROM {base}\nCOPY app.py .\nCMD [\"python\", \"app.py\"]\n")
+        (project / "app.py").write_text("import requests\n" if index % 2 else "import json\n")
+        paths.append(f"svc{index:02d}/Dockerfile")
+
+    def report(jobs: str) -> dict:
+        done = subprocess.run(_command() + ["--format", "json", "-j", jobs, *paths], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 1, done.stderr
+        return json.loads(done.stdout)
+
+    serial, parallel = report("1"), report("3")
+    assert parallel == serial
+    linted = [f["path"] for f in serial["findings"]]
+    assert linted == sorted(linted) and {p.split("/")[0] for p in linted} == {f"svc{i:02d}" for i in range(40)}

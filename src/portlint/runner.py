@@ -24,10 +24,10 @@ def _init_worker(settings: Settings, enabled: frozenset[str]) -> None:
     _worker = (settings, build_registry(settings.rules_dirs), enabled)
 
 
-def _lint_in_worker(target: Target) -> FileResult:
+def _lint_chunk_in_worker(chunk: list[Target]) -> list[FileResult]:
     assert _worker is not None
     settings, registry, enabled = _worker
-    return lint_target(target, settings, registry, enabled)
+    return [lint_target(target, settings, registry, enabled) for target in chunk]
 
 
 def default_jobs() -> int:
@@ -40,6 +40,12 @@ def default_jobs() -> int:
 def lint_all(
     targets: list[Target], settings: Settings, registry: Registry, enabled: frozenset[str], jobs: int | None
 ) -> Iterator[FileResult]:
+    """Results in the order of ``targets``.
+
+    With N jobs, N-1 worker processes take chunks and this process lints every N-th
+    chunk itself between collecting theirs: all cores work, and one fewer Python
+    process holds its own copy of the interpreter and the rule set.
+    """
     jobs = jobs or default_jobs()
     if jobs <= 1 or len(targets) < POOL_THRESHOLD:
         for target in targets:
@@ -47,9 +53,20 @@ def lint_all(
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    chunksize = max(1, min(64, len(targets) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings, enabled)) as pool:
-        yield from pool.map(_lint_in_worker, targets, chunksize=chunksize)
+    size = max(1, min(64, len(targets) // (jobs * 8)))
+    chunks = [targets[start : start + size] for start in range(0, len(targets), size)]
+    with ProcessPoolExecutor(max_workers=jobs - 1, initializer=_init_worker, initargs=(settings, enabled)) as pool:
+        pending = {
+            index: pool.submit(_lint_chunk_in_worker, chunk)
+            for index, chunk in enumerate(chunks)
+            if index % jobs != 0
+        }
+        for index, chunk in enumerate(chunks):
+            if index % jobs == 0:
+                for target in chunk:
+                    yield lint_target(target, settings, registry, enabled)
+            else:
+                yield from pending.pop(index).result()
 
 
 def with_progress(results: Iterator[FileResult], total: int, show: bool) -> Iterator[FileResult]:
