@@ -28,11 +28,28 @@ class Target:
     context_given: bool = False  # --context was passed: never second-guess it
 
 
+# Real Dockerfiles are kilobytes; hundreds of kilobytes is already machine-made. The
+# cap keeps time and memory bounded on a hostile or mistaken input (a log, a dump).
+MAX_DOCKERFILE_BYTES = 10 * 1024 * 1024
+
+
+def _too_large(target: Target, size: int) -> InputError:
+    return InputError(
+        f"{target.display} is {size / 1024 / 1024:.1f} MB; portlint lints Dockerfiles up to "
+        f"{MAX_DOCKERFILE_BYTES // 1024 // 1024} MB, so this file was not linted"
+    )
+
+
 def _read(target: Target) -> bytes:
     if target.data is not None:
+        if len(target.data) > MAX_DOCKERFILE_BYTES:
+            raise _too_large(target, len(target.data))
         return target.data
     assert target.path is not None
     try:
+        size = target.path.stat().st_size
+        if size > MAX_DOCKERFILE_BYTES:
+            raise _too_large(target, size)
         return target.path.read_bytes()
     except IsADirectoryError:
         raise InputError(f"{target.display} is a directory, not a Dockerfile") from None

@@ -11,6 +11,10 @@ from portlint.dockerfile.images import ImageRef, parse_image
 from portlint.dockerfile.model import Dockerfile, Instruction, Stage
 from portlint.dockerfile.variables import Scopes
 
+# Parsed RUN scripts kept per file: every real Dockerfile fits, and a machine-made one
+# with hundreds of thousands of RUNs costs re-parsing instead of unbounded memory.
+SHELL_CACHE_SIZE = 4096
+
 if TYPE_CHECKING:
     from portlint.context.buildcontext import BuildContext
     from portlint.context.image_files import ImageModel
@@ -161,11 +165,14 @@ class LintContext:
     def _parsed(self, instruction: Instruction) -> tuple[ShellScript, int]:
         from portlint.dockerfile.shell import parse_shell
 
-        cached = self._shell_cache.get(instruction.index)
+        cache = self._shell_cache
+        cached = cache.get(instruction.index)
         if cached is None:
             text, first_line = run_script(instruction)
             cached = (parse_shell(text), first_line)
-            self._shell_cache[instruction.index] = cached
+            if len(cache) >= SHELL_CACHE_SIZE:
+                del cache[next(iter(cache))]
+            cache[instruction.index] = cached
         return cached
 
     def shell(self, instruction: Instruction) -> ShellScript:

@@ -11,13 +11,13 @@ from portlint.dockerfile.heredocs import Heredoc
 from portlint.dockerfile.source import SourceText
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Flag:
     name: str  # without the leading dashes: "from", "mount", "platform"
     value: str | None
 
 
-@dataclass(frozen=True, eq=False)  # identity: two instructions are never "equal"
+@dataclass(frozen=True, eq=False, slots=True)  # identity: two instructions are never "equal"
 class Instruction:
     index: int  # position among all instructions
     keyword: str  # upper-case: RUN, COPY, ...

@@ -96,7 +96,7 @@ def _unwrap(argv: tuple[str, ...]) -> tuple[int, list[tuple[str, str]]] | None:
     return (i, assigns) if i < len(argv) else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SimpleCommand:
     argv: tuple[str, ...]  # words after quote removal; $VAR, ${VAR}, $(…) kept literally
     raw_words: tuple[str, ...]  # the same words as written, quotes kept
