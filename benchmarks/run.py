@@ -132,7 +132,7 @@ def main() -> int:
     thousand = relative[: min(1000, biggest)]
     results.append(compare(f"b. {len(thousand)} Dockerfiles in one invocation", {"portlint": pl + thousand, "hadolint": hl + thousand},
                            work / "corpus", runs=args.runs))
-    big = build_big_context(work / "big", python_files=200 if args.quick else 2000)
+    build_big_context(work / "big", python_files=200 if args.quick else 2000)
     results.append(compare(f"c. one Dockerfile, {'200' if args.quick else '2,000'} Python files in its context",
                            {"portlint": pl + ["Dockerfile"]}, work / "big", runs=args.runs))
     scaling = []

@@ -66,3 +66,24 @@ def test_parallel_scan_matches_serial_scan_in_order(tmp_path: Path) -> None:
     assert parallel == serial
     linted = [f["path"] for f in serial["findings"]]
     assert linted == sorted(linted) and {p.split("/")[0] for p in linted} == {f"svc{i:02d}" for i in range(40)}
+
+
+def test_plain_paths_skip_click_and_match_the_click_command_line() -> None:
+    """`portlint PATH` takes the fast entry; its report and exit code equal `portlint lint PATH`."""
+    env = dict(os.environ, NO_COLOR="1")
+    fast = subprocess.run(_command() + ["ml-service/Dockerfile"], cwd=EXAMPLE.parent, capture_output=True,
+                          text=True, env=env, timeout=60)
+    full = subprocess.run(_command() + ["lint", "ml-service/Dockerfile"], cwd=EXAMPLE.parent, capture_output=True,
+                          text=True, env=env, timeout=60)
+    assert (fast.returncode, fast.stdout, fast.stderr) == (full.returncode, full.stdout, full.stderr)
+    assert fast.returncode == 1 and "PL201" in fast.stdout
+    probe = ("import sys\nfrom portlint.entry import main\nsys.argv = ['portlint', 'ml-service/Dockerfile']\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\nprint('click' in sys.modules, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=EXAMPLE.parent, capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert done.stderr.strip() == "False"
+
+
+def test_missing_default_dockerfile_on_the_fast_path(tmp_path: Path) -> None:
+    done = subprocess.run(_command(), cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stderr.startswith("portlint: error:") and "Traceback" not in done.stderr

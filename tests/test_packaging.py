@@ -48,7 +48,7 @@ def test_wheel_contents(wheel: Path) -> None:
     assert "portlint/catalog/PL201-missing-dependency.md" in names
     assert sum(1 for n in names if n.startswith("portlint/catalog/PL")) == 36
     assert "portlint/knowledge/import_names.json" in names
-    assert "portlint/knowledge/base_images.toml" in names
+    assert "portlint/knowledge/base_images.json" in names
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
 
 

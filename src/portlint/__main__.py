@@ -1,3 +1,3 @@
-from portlint.cli import main
+from portlint.entry import main
 
 main()

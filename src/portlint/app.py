@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -9,11 +10,10 @@ from pathlib import Path
 from typing import IO
 
 from portlint.diagnostics import Severity
-from portlint.errors import UsageError
+from portlint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, PortlintError, UsageError
 from portlint.registry import Registry
 from portlint.settings import DEFAULT_PLATFORMS, Settings
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _PLATFORM = re.compile(r"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$")
 
 
@@ -138,3 +138,20 @@ def run_lint(options: LintOptions, stdout: IO[str] | None = None) -> int:
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def color_wanted(no_color: bool = False) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
+def lint_exit_code(options: LintOptions) -> int:
+    """Run the lint and turn a usage or input problem into a one-line error and exit 2."""
+    try:
+        return run_lint(options, stdout=sys.stdout)
+    except PortlintError as exc:
+        print(f"portlint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR

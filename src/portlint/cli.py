@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 
 from portlint import __version__
-from portlint.errors import PortlintError, UsageError
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+from portlint.errors import EXIT_ERROR, PortlintError, UsageError
 FORMATS = ("text", "json", "sarif", "github", "gitlab")
 
 
@@ -25,14 +22,6 @@ class _LintByDefault(click.Group):
 
 def _fail(message: str) -> None:
     click.echo(f"portlint: error: {message}", err=True)
-
-
-def _color_wanted(no_color: bool) -> bool:
-    if no_color or os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return sys.stdout.isatty()
 
 
 @click.group(cls=_LintByDefault, context_settings={"help_option_names": ["-h", "--help"]})
@@ -63,7 +52,7 @@ def cli() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel processes (default: CPU count).")
 def lint_command(paths, context, output_format, select, extend_select, ignore, fail_on, platforms, config_file, no_color, jobs) -> None:
     """Lint Dockerfiles together with their build context."""
-    from portlint.app import LintOptions, run_lint
+    from portlint.app import LintOptions, color_wanted, lint_exit_code
 
     options = LintOptions(
         paths=list(paths),
@@ -75,15 +64,10 @@ def lint_command(paths, context, output_format, select, extend_select, ignore, f
         fail_on=fail_on,
         platforms=platforms,
         config_file=config_file,
-        color=_color_wanted(no_color) if output_format == "text" else False,
+        color=color_wanted(no_color) if output_format == "text" else False,
         jobs=jobs,
     )
-    try:
-        code = run_lint(options, stdout=sys.stdout)
-    except PortlintError as exc:
-        _fail(str(exc))
-        code = EXIT_ERROR
-    sys.exit(code)
+    sys.exit(lint_exit_code(options))
 
 
 def _registry_for_listing():
@@ -127,6 +111,12 @@ def explain_command(rule: str, no_color: bool) -> None:
         _fail(str(exc))
         sys.exit(EXIT_ERROR)
     render_explanation(found.page, color=_color_wanted(no_color))
+
+
+def _color_wanted(no_color: bool) -> bool:
+    from portlint.app import color_wanted
+
+    return color_wanted(no_color)
 
 
 def main() -> None:

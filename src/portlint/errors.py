@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# The SPEC's exit codes: clean, findings at or above --fail-on, usage or input error.
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
 
 class PortlintError(Exception):
     """Base class: str(error) is the whole message shown to the user."""

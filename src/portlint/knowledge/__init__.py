@@ -17,22 +17,14 @@ _HERE = Path(__file__).parent
 
 @lru_cache(maxsize=None)
 def load(name: str) -> dict[str, Any]:
-    """A table by name: ``<name>.json`` (for the big, hot ones) or ``<name>.toml``."""
-    json_path = _HERE / f"{name}.json"
-    if json_path.is_file():
-        import json
+    """A table by name (``<name>.json``); {} for a table that does not exist."""
+    import json
 
-        with json_path.open(encoding="utf-8") as handle:
-            return json.load(handle)
-    path = _HERE / f"{name}.toml"
-    if not path.is_file():
-        return {}
     try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
-    with path.open("rb") as handle:
-        return tomllib.load(handle)
+        with (_HERE / f"{name}.json").open(encoding="utf-8") as handle:
+            return json.load(handle)
+    except FileNotFoundError:
+        return {}
 
 
 @lru_cache(maxsize=1024)
