@@ -104,3 +104,15 @@ def test_explicit_config_file(project: Path) -> None:
     assert rules_found(run("--config", "ci.toml", "--format", "json")) == ["PL501"]
     missing = run("--config", "missing.toml")
     assert missing.exit_code == 2 and "does not exist" in missing.output
+
+
+def test_pyproject_without_a_portlint_table_is_not_configuration(project: Path) -> None:
+    """A pyproject.toml that never mentions portlint is not read, even when it is broken TOML."""
+    (project / "pyproject.toml").write_text('[project\nname = "x"\n')
+    result = run("--format", "json")
+    assert result.exit_code == 1 and rules_found(result) == ["PL102", "PL501"]
+
+
+def test_dotted_tool_portlint_keys_are_found(project: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool]\nportlint.ignore = ["PL102"]\n')
+    assert rules_found(run("--format", "json")) == ["PL501"]

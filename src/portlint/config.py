@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +41,15 @@ def _section(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
     return data
 
 
+def _mentions_portlint(pyproject: Path) -> bool:
+    """Whether a pyproject.toml can hold [tool.portlint] at all: most do not, and
+    skipping them spares every run the TOML parser."""
+    try:
+        return b"portlint" in pyproject.read_bytes()
+    except OSError:
+        return True  # let the real read say what is wrong
+
+
 def find_config(start: Path) -> RawConfig | None:
     """The nearest ``.portlint.toml`` or pyproject.toml with [tool.portlint], walking up."""
     for directory in (start, *start.parents):
@@ -49,7 +57,7 @@ def find_config(start: Path) -> RawConfig | None:
         if dotfile.is_file():
             return RawConfig(dotfile, _validated(dotfile, _load_toml(dotfile)))
         pyproject = directory / "pyproject.toml"
-        if pyproject.is_file():
+        if pyproject.is_file() and _mentions_portlint(pyproject):
             section = _section(pyproject, _load_toml(pyproject))
             if section is not None:
                 return RawConfig(pyproject, _validated(pyproject, section))
@@ -76,6 +84,8 @@ def _string_list(path: Path, key: str, value: Any) -> list[str]:
 def _validated(path: Path, values: dict[str, Any]) -> dict[str, Any]:
     for key in values:
         if key not in KEYS:
+            import difflib
+
             close = difflib.get_close_matches(key, KEYS, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise UsageError(f"{path}: unknown configuration key '{key}'{hint}")
