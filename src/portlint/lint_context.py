@@ -131,9 +131,14 @@ class LintContext:
 
     def imports(self, context_path: str) -> ModuleImports | None:
         """The imports of a context Python file (parsed once per run, even across Dockerfiles)."""
-        if self.context_dir is None:
+        if self._resolved_context is None:
             return None
-        return _parse_python_file(str((self.context_dir / context_path).resolve()))
+        return _parse_python_file(f"{self._resolved_context}/{context_path}")
+
+    @cached_property
+    def _resolved_context(self) -> str | None:
+        """The context's real path: the key shared by Dockerfiles that use one context."""
+        return str(self.context_dir.resolve()) if self.context_dir is not None else None
 
     @cached_property
     def _context_texts(self) -> dict[str, SourceText | None]:

@@ -233,13 +233,22 @@ def host_network_assumption(ctx: LintContext) -> Iterator[Hit]:
 # ---- PL306: host paths inside the Python sources ----------------------------------------
 
 
+_HOST_PATH_TEXT = ("/home/", "/Users/", ":/Users", ":\\", "/mnt/")
+# Each marker also appears in the source bytes of a literal that holds it ("C:\\data"
+# and r"C:\data" both contain ':\'), so a file without any needs no second parse.
+_HOST_PATH_MARKERS = tuple(marker.encode() for marker in _HOST_PATH_TEXT)
+
+
 @lru_cache(maxsize=512)
 def _string_constants(path: str) -> tuple[tuple[int, int, str], ...]:
     """(line, column, value) of string literals that are not docstrings."""
     from pathlib import Path
 
     try:
-        tree = ast.parse(Path(path).read_bytes())
+        data = Path(path).read_bytes()
+        if not any(marker in data for marker in _HOST_PATH_MARKERS):
+            return ()  # most files: no need to parse them a second time
+        tree = ast.parse(data)
     except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
         return ()
     docstrings = set()
@@ -251,7 +260,7 @@ def _string_constants(path: str) -> tuple[tuple[int, int, str], ...]:
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
-            if "/home/" in node.value or "/Users/" in node.value or ":\\" in node.value or ":/Users" in node.value or "/mnt/" in node.value:
+            if any(marker in node.value for marker in _HOST_PATH_TEXT):
                 found.append((node.lineno, node.col_offset + 1, node.value))
     return tuple(sorted(found))
 

@@ -45,6 +45,8 @@ def _continues(line: str, escape: str) -> bool:
 
 def shell_words(text: str) -> list[str]:
     """Split on blanks outside quotes; enough to spot heredoc markers."""
+    if "'" not in text and '"' not in text:
+        return text.split()
     words: list[str] = []
     current: list[str] = []
     quote = ""
