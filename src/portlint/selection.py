@@ -7,7 +7,6 @@ on a tie, ignore wins.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 from portlint.errors import UsageError
@@ -38,6 +37,8 @@ def validate(selectors: Iterable[str], registry: Registry, where: str) -> None:
         upper = selector.upper()
         if selector.lower() in registry.by_name or any(rule_id.startswith(upper) for rule_id in ids):
             continue
+        import difflib  # only when a selector is misspelt
+
         suggestion = difflib.get_close_matches(selector, ids + names, n=1)
         hint = f"; did you mean {suggestion[0]!r}?" if suggestion else ""
         raise UsageError(f"unknown rule or prefix {selector!r} in {where}{hint}")
