@@ -29,15 +29,28 @@ def distributions_for(module: str) -> tuple[tuple[str, ...], bool]:
 
 
 def _name_variants(distribution: str) -> set[str]:
-    """Import names a distribution plausibly provides when the table does not know it."""
+    """Import names a distribution plausibly provides when the table does not know it.
+
+    Besides the name itself: without a python-/py- prefix or a -python/-sdk/-client
+    suffix (python-dotenv: dotenv, python-telegram-bot: telegram), and the tail after
+    a framework's name, the way plugins are named (django-ninja: ninja,
+    django-cors-headers: corsheaders, flask-babel: flask_babel and babel).
+    """
     name = canonical(distribution)
     variants = {name}
     for prefix in ("python-", "py-", "py"):
         if name.startswith(prefix) and len(name) > len(prefix) + 1:
-            variants.add(name[len(prefix):])
+            bare = name[len(prefix):]
+            variants.update((bare, bare.split("-")[0]))
+            break
     for suffix in ("-python", "-py", "-sdk", "-client"):
         if name.endswith(suffix):
             variants.add(name[: -len(suffix)])
+    words = name.split("-")
+    for start in range(1, len(words)):
+        tail = words[start:]
+        if len("".join(tail)) >= 4:
+            variants.update(("-".join(tail), "".join(tail)))
     return {v.replace("-", "_") for v in variants} | variants
 
 

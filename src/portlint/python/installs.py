@@ -21,7 +21,7 @@ _PIP_VALUE_OPTIONS = frozenset(
     "--use-feature --use-deprecated --root-user-action --cert --client-cert --keyring-provider "
     "--index-strategy --extra-index --link-mode --resolution --prerelease --exclude-newer "
     "--no-build-package --no-binary-package --only-binary-package --reinstall-package "
-    "--upgrade-package -P --override --build-constraint --group -w --wheel-dir -d --dest".split()
+    "--upgrade-package -P --override --build-constraint --group --extra -w --wheel-dir -d --dest".split()
 )
 _SYSTEM_INSTALLERS = {
     "apt-get": ("install",),
@@ -54,6 +54,9 @@ class InstallCommand:
     opaque: bool = False  # installs things we cannot name (a wheel glob, a URL)
     extras_groups: tuple[str, ...] = ()  # poetry/uv groups or pipenv categories asked for
     options: frozenset[str] = field(default_factory=frozenset)  # flags seen (--no-deps, --user, ...)
+
+
+_PROJECT_FILES = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
 
 
 def _pip_args(argv: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -122,11 +125,20 @@ def _split_pip(words: tuple[str, ...], line: int, tool: str) -> InstallCommand:
     if subcommand == "sync":  # uv pip sync FILE: exactly the (usually compiled) file
         requirement_files.extend(specifiers)
         specifiers = []
+    # `uv pip install -r pyproject.toml` (setup.cfg, setup.py too) installs the project's
+    # declared dependencies, with --extra and --group adding optional ones; never dev.
+    groups: tuple[str, ...] = ()
+    for written in [f for f in requirement_files if f.rsplit("/", 1)[-1] in _PROJECT_FILES]:
+        requirement_files.remove(written)
+        extras = ",".join(_values(words, "--extra"))
+        projects.append((written.rpartition("/")[0] or ".") + (f"[{extras}]" if extras else ""))
+        groups = tuple(_values(words, "--group"))
+        options.add("--no-dev")
     locked = "--require-hashes" in options
     return InstallCommand(
         tool=tool, line=line, specifiers=tuple(specifiers), requirement_files=tuple(requirement_files),
         constraint_files=tuple(constraint_files), projects=tuple(projects), locked=locked, opaque=opaque,
-        options=frozenset(options),
+        extras_groups=groups, options=frozenset(options),
     )
 
 

@@ -36,6 +36,10 @@ def _toml(text: str) -> tuple[dict[str, Any] | None, str | None]:
         return None, f"invalid TOML: {exc}"
 
 
+# A quoted string that is a whole requirement (name, extras, specifier or marker).
+_QUOTED_REQUIREMENT = re.compile(r"""["']([A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@][^"']*)?)["']""")
+
+
 def _declaration_lines(text: str) -> dict[str, int]:
     """Best-effort line of each dependency name: the first line that declares it."""
     lines: dict[str, int] = {}
@@ -47,6 +51,8 @@ def _declaration_lines(text: str) -> dict[str, int]:
         match = _NAME.match(candidate)
         if match and ("=" in stripped or stripped[0] in "\"'"):
             lines.setdefault(canonical(match.group(1)), number)
+        for literal in _QUOTED_REQUIREMENT.findall(line):  # dependencies = ["a==1", "b>=2"]
+            lines.setdefault(canonical(_NAME.match(literal).group(1)), number)
     return lines
 
 
