@@ -171,3 +171,24 @@ def test_dockerfile_in_a_subfolder_is_linted_with_the_parent_as_context(tmp_path
     assert [(f["rule"], f["path"], f["line"]) for f in findings] == [("PL201", "src/main.py", 2)]
     explicit = json.loads(invoke("--format", "json", "--select", "PL210", "--context", "docker", "docker/Dockerfile").stdout)
     assert {f["rule"] for f in explicit["findings"]} == {"PL210"}  # --context is never second-guessed
+
+
+def test_subfolder_dockerfile_whose_parent_holds_most_sources(tmp_path: Path, monkeypatch) -> None:
+    """A source missing from the repository (a build artifact, a typo) must not hide the
+    real context: the parent holding most COPY sources is the context, and the one
+    missing source is reported there."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "container").mkdir()
+    (tmp_path / "container" / "Dockerfile").write_text(
+        "FROM python:3.12.7-slim\nWORKDIR /app\nCOPY ./requirements.txt .\n"
+        "RUN pip install --no-cache-dir -r requirements.txt\nCOPY ./app/ ./app/\n"
+        "COPY ./container/entrypoint.sh /entrypoint.sh\nCOPY ./container/template/ ./template/\n"
+        "ENTRYPOINT [\"/entrypoint.sh\"]\n"
+    )
+    (tmp_path / "container" / "entrypoint.sh").write_text("#!/bin/sh\nexec python -m app\n")
+    (tmp_path / "requirements.txt").write_text("flask==3.0.3\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__main__.py").write_text("import flask\n")
+    findings = json.loads(invoke("--format", "json", "--select", "PL2", "container/Dockerfile").stdout)["findings"]
+    assert [(f["rule"], f["line"]) for f in findings] == [("PL210", 7)]
+    assert "./container/template/" in findings[0]["message"] and "context (.)" in findings[0]["message"]

@@ -198,24 +198,34 @@ def _copy_sources(dockerfile) -> list[str]:
 
 def _infer_context(target: Target, dockerfile) -> Target:
     """Dockerfiles kept in a subfolder (docker/Dockerfile) are usually built from the
-    repository root (docker build -f docker/Dockerfile .).  When the COPY sources are
-    missing beside the Dockerfile but all present in a parent folder, lint with that
-    parent as the context, as the build would."""
+    repository root (docker build -f docker/Dockerfile .).  When COPY sources are
+    missing beside the Dockerfile and a parent folder (up to the repository root) holds
+    more of them, lint with the parent that holds the most, as the build would."""
     sources = _copy_sources(dockerfile)
     assert target.context is not None
-    if not sources or all((target.context / s).exists() for s in sources):
+
+    def present(directory: Path) -> int:
+        return sum(1 for s in sources if (directory / s).exists())
+
+    best_count = present(target.context)
+    if best_count == len(sources):
         return target
+    best = None
     candidate = target.context.resolve()
     for _ in range(MAX_CONTEXT_CLIMB):
         if candidate.parent == candidate:
             break
         candidate = candidate.parent
-        if all((candidate / s).exists() for s in sources):
-            display = context_display(candidate, None)
-            return Target(target.display, target.path, candidate, display, target.data, target.context_given)
-        if (candidate / ".git").exists():
+        count = present(candidate)
+        if count > best_count:
+            best, best_count = candidate, count
+        if best_count == len(sources) or (candidate / ".git").exists():
             break  # never look above the repository root
-    return target
+    if best is None:
+        return target
+    if not target.context.is_absolute():
+        best = Path(os.path.relpath(best))  # messages name the context as the user would
+    return Target(target.display, target.path, best, context_display(best, None), target.data, target.context_given)
 
 
 def _span(line: int):
