@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -14,6 +15,9 @@ from portlint.dockerfile.variables import Scopes
 # Parsed RUN scripts kept per file: every real Dockerfile fits, and a machine-made one
 # with hundreds of thousands of RUNs costs re-parsing instead of unbounded memory.
 SHELL_CACHE_SIZE = 4096
+
+_WINDOWS_IMAGE = re.compile(r"(^|/)(windows|nanoserver|servercore)(/|:|$)|windowsservercore|nanoserver|:ltsc\d{4}", re.IGNORECASE)
+_DRIVE_PATH = re.compile(r"(^|\s)[A-Za-z]:[\\/]")
 
 if TYPE_CHECKING:
     from portlint.context.buildcontext import BuildContext
@@ -89,6 +93,20 @@ class LintContext:
     def root_image(self, stage: Stage) -> BaseImage:
         """Follow FROM <earlier stage> links down to the image the stage really starts from."""
         return self._root_images[stage.index]
+
+    @cached_property
+    def is_windows(self) -> bool:
+        """A Windows container: paths are C:\\…, so the Linux file model does not apply."""
+        final = self.dockerfile.stages[-1]
+        root = self.root_image(final)
+        if root.ref is not None and _WINDOWS_IMAGE.search(f"{root.ref.name}:{root.ref.tag or ''}"):
+            return True
+        for instruction in (final.from_, *final.instructions):
+            if instruction.keyword in ("WORKDIR", "COPY", "ADD") and _DRIVE_PATH.search(instruction.args):
+                return True
+            if instruction.keyword == "SHELL" and instruction.json_args and instruction.json_args[0].lower().startswith(("powershell", "pwsh", "cmd")):
+                return True
+        return False
 
     # ---- the build context (None when linting stdin without --context) ----------
 

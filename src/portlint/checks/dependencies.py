@@ -18,7 +18,12 @@ _MAIN_REQUIREMENTS = re.compile(r"(^|/)requirements(/(base|main|prod|production|
 
 
 def _final(ctx: LintContext):
-    if ctx.environments is None or ctx.images is None:
+    """The final stage's Python environment and files; (None, None) when unknowable.
+
+    Windows containers are left alone: their C:\\ paths are outside the file model,
+    so every judgement about what the image holds would be a guess.
+    """
+    if ctx.environments is None or ctx.images is None or ctx.is_windows:
         return None, None
     return ctx.environments[-1], ctx.images.final
 
@@ -231,7 +236,7 @@ def _import_severity(ref, context_path: str, image_path: str, reachable, opaque:
 
 @check("PL203")
 def requirements_not_in_image(ctx: LintContext) -> Iterator[Hit]:
-    if ctx.environments is None:
+    if ctx.environments is None or ctx.is_windows:
         return
     seen = set()
     for env in ctx.environments:

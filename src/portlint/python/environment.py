@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from portlint.diagnostics import Hit, Span
 from portlint.dockerfile.model import Instruction, Stage
-from portlint.python.installs import InstallCommand, parse_install
+from portlint.python.installs import InstallCommand, option_values, parse_install
 
 if TYPE_CHECKING:
     from portlint.context.image_files import StageImage
@@ -98,6 +98,9 @@ class StageEnvironment:
     def provides(self, distribution: str) -> bool:
         name = canonical(distribution)
         return name in self.installed or name in self.base_packages
+
+
+_EXPORTERS = frozenset({"poetry", "uv", "pdm"})
 
 
 def _requirement_parser():
@@ -347,9 +350,34 @@ class EnvironmentBuilder:
                     context_path = guess
                 else:
                     return []
+            elif kind == "requirements":
+                self._generated_requirements(env, written, instruction)
+                return []
             else:
                 return []
         return list(self._read_requirements(env, context_path, instruction, tool, image, set()))
+
+    def _generated_requirements(self, env, written: str, instruction) -> None:
+        """A requirements file made during the build: ``poetry export``, ``uv export`` or
+        ``pdm export`` write the project's dependencies, so read those; anything else
+        (pip freeze, a download) installs what we cannot know."""
+        name = posixpath.basename(written)
+        for other in self.ctx.dockerfile.instructions[: instruction.index]:
+            if other.keyword != "RUN":
+                continue
+            for command in self.ctx.shell(other).commands:
+                argv = command.effective().argv
+                tool = argv[0].rsplit("/", 1)[-1] if argv else ""
+                if tool not in _EXPORTERS or argv[1:2] != ("export",) or name not in command.text:
+                    continue
+                groups = tuple(option_values(argv, "--with", "--group", "-G"))
+                options = {"--only"} if tool == "poetry" else set(o for o in argv if o in ("--no-dev", "--only-group"))
+                export = InstallCommand(tool=tool, line=command.line, extras_groups=groups, options=frozenset(options))
+                stage_image = self.images.stages[other.stage]
+                line = self.ctx.command_line(other, command.line)
+                self._project(env, export, ".", other, line, stage_image, stage_image.workdir_at(other), set())
+                return
+        env.opaque.append(f"{written} (written during the build)")
 
     def _read_requirements(self, env, context_path: str, instruction, tool: str, image, seen: set[str]):
         if context_path in seen:

@@ -130,9 +130,9 @@ def _split_pip(words: tuple[str, ...], line: int, tool: str) -> InstallCommand:
     groups: tuple[str, ...] = ()
     for written in [f for f in requirement_files if f.rsplit("/", 1)[-1] in _PROJECT_FILES]:
         requirement_files.remove(written)
-        extras = ",".join(_values(words, "--extra"))
+        extras = ",".join(option_values(words, "--extra"))
         projects.append((written.rpartition("/")[0] or ".") + (f"[{extras}]" if extras else ""))
-        groups = tuple(_values(words, "--group"))
+        groups = tuple(option_values(words, "--group"))
         options.add("--no-dev")
     locked = "--require-hashes" in options
     return InstallCommand(
@@ -142,22 +142,23 @@ def _split_pip(words: tuple[str, ...], line: int, tool: str) -> InstallCommand:
     )
 
 
-def _values(argv: tuple[str, ...], *names: str) -> list[str]:
+def option_values(argv: tuple[str, ...], *names: str) -> list[str]:
+    """Values of ``--name value`` / ``--name=value`` options; comma lists (--with a,b) split."""
     found = []
     for index, word in enumerate(argv):
         for name in names:
             if word == name and index + 1 < len(argv):
-                found.append(argv[index + 1])
+                found.extend(argv[index + 1].split(","))
             elif word.startswith(name + "=") and name.startswith("--"):
-                found.append(word.split("=", 1)[1])
-    return found
+                found.extend(word.split("=", 1)[1].split(","))
+    return [value for value in found if value]
 
 
 def _conda(argv: tuple[str, ...], line: int) -> InstallCommand | None:
     tool = argv[0].rsplit("/", 1)[-1]
     words = argv[1:]
     if words[:2] in (("env", "create"), ("env", "update")) or (tool == "micromamba" and words[:1] == ("create",) and "-f" in words):
-        files = _values(argv, "-f", "--file") or ["environment.yml"]
+        files = option_values(argv, "-f", "--file") or ["environment.yml"]
         return InstallCommand(tool="conda", line=line, environment_files=tuple(files))
     if not words or words[0] not in ("install", "create"):
         return None
@@ -212,13 +213,13 @@ def parse_install(argv: tuple[str, ...], line: int = 0) -> InstallCommand | None
     if pip_words is not None:
         return _split_pip(pip_words, line, "uv" if name == "uv" else "pip")
     if name == "uv" and len(argv) > 1 and argv[1] == "sync":
-        groups = tuple(_values(argv, "--group", "--extra"))
+        groups = tuple(option_values(argv, "--group", "--extra"))
         return InstallCommand(tool="uv", line=line, projects=(".",), locked=True, extras_groups=groups,
                               options=frozenset(w for w in argv[2:] if w.startswith("--")))
     if name == "poetry" and len(argv) > 1 and argv[1] == "install":
         if "--only-root" in argv:
             return InstallCommand(tool="poetry", line=line, locked=True)  # the project's own code only
-        groups = tuple(_values(argv, "--with", "--only", "-E", "--extras"))
+        groups = tuple(option_values(argv, "--with", "--only", "-E", "--extras"))
         return InstallCommand(tool="poetry", line=line, projects=(".",), locked=True, extras_groups=groups,
                               options=frozenset(w for w in argv[2:] if w.startswith("-")))
     if name == "pipenv" and len(argv) > 1 and argv[1] in ("install", "sync"):
