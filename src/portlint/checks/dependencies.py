@@ -414,23 +414,24 @@ def missing_system_library(ctx: LintContext) -> Iterator[Hit]:
     env, _ = _final(ctx)
     if env is None:
         return
-    base = ctx.root_image(ctx.dockerfile.stages[-1])
-    if base.kind != "image" or base.ref is None:
-        return
-    from portlint.knowledge import base_image
     from portlint.python.distributions import system_libraries
 
-    facts = base_image(base.ref.name, base.ref.tag) or {}
-    family = {"debian": "debian", "ubuntu": "debian", "alpine": "alpine"}.get(facts.get("os_family", ""))
-    if family is None or not (facts.get("slim") or family == "alpine"):
-        return
+    final_stage = len(ctx.dockerfile.stages) - 1
     for name, item in sorted(env.installed.items()):
         needs = system_libraries(name)
         if not needs or item.instruction is None:
             continue
+        # A library needed to build the package must be where pip ran (a builder stage,
+        # maybe); one needed to run it must be in the image that runs.
+        stage = item.instruction.stage if needs.get("needed") == "build" else final_stage
+        base = ctx.root_image(ctx.dockerfile.stages[stage])
+        family = _minimal_image_family(base)
+        if family is None:
+            continue
         required = needs.get(family, [])
         alternatives = needs.get(f"{family}_alternatives", [])
-        missing = [p for p in required if not _system_package_present(p, alternatives, env.system_packages)]
+        present = ctx.environments[stage].system_packages
+        missing = [p for p in required if not _system_package_present(p, alternatives, present)]
         if not missing:
             continue
         installer = "apt-get install -y --no-install-recommends" if family == "debian" else "apk add --no-cache"
@@ -446,10 +447,27 @@ def missing_system_library(ctx: LintContext) -> Iterator[Hit]:
         )
 
 
+def _minimal_image_family(base) -> str | None:
+    """'debian' or 'alpine' for a slim or Alpine image the tables know; None otherwise."""
+    if base.kind != "image" or base.ref is None:
+        return None
+    from portlint.knowledge import base_image
+
+    facts = base_image(base.ref.name, base.ref.tag) or {}
+    family = {"debian": "debian", "ubuntu": "debian", "alpine": "alpine"}.get(facts.get("os_family", ""))
+    if family is None or not (facts.get("slim") or family == "alpine"):
+        return None
+    return family
+
+
 def _system_package_present(package: str, alternatives: list[str], installed: set[str]) -> bool:
-    """Installed directly, through an older/alternative name, or as its -dev package
-    (libpq-dev brings libpq5, libglib2.0-dev brings libglib2.0-0)."""
+    """Installed directly, through an older/alternative name, by a metapackage
+    (build-essential brings gcc) or as its -dev package (libpq-dev brings libpq5)."""
+    from portlint.python.distributions import metapackage_contents
+
     if package in installed or any(a in installed for a in alternatives if a.startswith(package)):
+        return True
+    if any(package in metapackage_contents(name) for name in installed):
         return True
     stem = re.sub(r"[-.]?\d+$", "", package)
     return any(name.startswith(stem) for name in installed)

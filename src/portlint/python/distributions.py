@@ -126,3 +126,9 @@ def conda_distribution(name: str) -> str:
 
 def system_libraries(distribution: str) -> dict | None:
     return load("system_libraries").get("packages", {}).get(canonical(distribution))
+
+
+def metapackage_contents(package: str) -> tuple[str, ...]:
+    """System packages a metapackage installs (build-essential: gcc, make, …)."""
+    entry = load("system_libraries").get("metapackages", {}).get(package)
+    return tuple(entry["provides"]) if entry else ()
