@@ -137,7 +137,7 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
     env, image = _final(ctx)
     if env is None or image is None or not env.base_known:
         return  # an unknown base image may ship anything
-    from portlint.python.distributions import distributions_for, satisfied_by, transitive_closure
+    from portlint.python.distributions import distributions_for, requested_extras, satisfied_by, transitive_closure
     from portlint.python.imports import stdlib_modules
     from portlint.python.program import ModuleIndex
 
@@ -145,7 +145,8 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
     if not index.by_path:
         return
     installed = set(env.installed) | set(env.base_packages)
-    closure = transitive_closure(installed)
+    extras = {name: requested_extras(item.requirement) for name, item in env.installed.items()}
+    closure = transitive_closure(installed, extras)
     stdlib = stdlib_modules()
     reachable = _reachable(ctx, image, index)
     opaque = ", ".join(dict.fromkeys(env.opaque))
@@ -188,10 +189,14 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
             else:
                 cause = f"but no step installs {_candidates_text(candidates)} in the image (copied to {image_path})"
                 fix = f"Add {candidates[0]}==<version> to the requirements the Dockerfile installs"
+            outcome = (
+                "in the container that import fails and the code takes its fallback"
+                if ref.optional
+                else f"the container fails with ModuleNotFoundError: No module named '{top}'"
+            )
             yield Hit(
                 Span(ref.line, column=ref.column),
-                f"'{ref.module}' is imported{context}, {cause}; the container fails with "
-                f"ModuleNotFoundError: No module named '{top}'",
+                f"'{ref.module}' is imported{context}, {cause}; {outcome}",
                 fix=fix,
                 path=where,
                 severity=severity,

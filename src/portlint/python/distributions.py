@@ -89,18 +89,41 @@ def _transitive_table() -> dict[str, tuple[str, ...]]:
     return {canonical(k): tuple(canonical(r) for r in v.get("requires", ())) for k, v in table.items()}
 
 
-def transitive_closure(installed: set[str] | frozenset[str]) -> dict[str, str]:
-    """Distributions pulled in by the installed ones: dependency -> the installed package that brings it."""
+_EXTRAS = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*\[([^\]]*)\]")
+
+
+def requested_extras(requirement: str) -> tuple[str, ...]:
+    """The extras a requirement asks for: 'celery[redis,sqs]==5.4' -> ('redis', 'sqs')."""
+    match = _EXTRAS.match(requirement)
+    return tuple(canonical(e) for e in match.group(1).split(",") if e.strip()) if match else ()
+
+
+def _extra_requires(distribution: str, extra: str) -> tuple[str, ...]:
+    known = load("transitive").get("extras", {}).get(distribution, {}).get("extras", {})
+    if extra in known:
+        return tuple(canonical(d) for d in known[extra])
+    return (extra,)  # celery[redis]: an extra is usually named after what it adds
+
+
+def transitive_closure(
+    installed: set[str] | frozenset[str], extras: dict[str, tuple[str, ...]] | None = None
+) -> dict[str, str]:
+    """Distributions pulled in by the installed ones (and by the extras they were
+    installed with): dependency -> what brings it ('flask', 'celery[redis]')."""
     table = _transitive_table()
     brought: dict[str, str] = {}
     for root in sorted(installed):
-        stack = list(table.get(root, ()))
-        while stack:
-            dependency = stack.pop()
-            if dependency in brought or dependency in installed:
-                continue
-            brought[dependency] = root
-            stack.extend(table.get(dependency, ()))
+        starts = [(dependency, root) for dependency in table.get(root, ())]
+        for extra in (extras or {}).get(root, ()):
+            starts += [(dependency, f"{root}[{extra}]") for dependency in _extra_requires(root, extra)]
+        for start, via in starts:
+            stack = [start]
+            while stack:
+                dependency = stack.pop()
+                if dependency in brought or dependency in installed:
+                    continue
+                brought[dependency] = via
+                stack.extend(table.get(dependency, ()))
     return brought
 
 

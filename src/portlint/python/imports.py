@@ -102,6 +102,10 @@ class _Collector(ast.NodeVisitor):
 
     def visit_If(self, node: ast.If) -> None:
         reason = _guard(node.test)
+        if reason == "TYPE_CHECKING":  # only type checkers run this branch, never the program
+            for child in node.orelse:
+                self.visit(child)
+            return
         if reason:
             self.reasons.append(reason)
         for child in node.body:
