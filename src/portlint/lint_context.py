@@ -16,8 +16,7 @@ from portlint.dockerfile.variables import Scopes
 # with hundreds of thousands of RUNs costs re-parsing instead of unbounded memory.
 SHELL_CACHE_SIZE = 4096
 
-_WINDOWS_IMAGE = re.compile(r"(^|/)(windows|nanoserver|servercore)(/|:|$)|windowsservercore|nanoserver|:ltsc\d{4}", re.IGNORECASE)
-_DRIVE_PATH = re.compile(r"(^|\s)[A-Za-z]:[\\/]")
+_WINDOWS_IMAGE = re.compile(r"windows|servercore|nanoserver|mcr\.microsoft\.com/dotnet/framework|:ltsc\d{4}", re.IGNORECASE)
 
 if TYPE_CHECKING:
     from portlint.context.buildcontext import BuildContext
@@ -96,14 +95,14 @@ class LintContext:
 
     @cached_property
     def is_windows(self) -> bool:
-        """A Windows container: paths are C:\\…, so the Linux file model does not apply."""
-        final = self.dockerfile.stages[-1]
-        root = self.root_image(final)
-        if root.ref is not None and _WINDOWS_IMAGE.search(f"{root.ref.name}:{root.ref.tag or ''}"):
+        """A Windows container (a Windows base image, the backtick escape or a PowerShell/cmd
+        SHELL): its paths are outside the Linux file model.  C:\\ paths alone are not a
+        sign: in a Linux image they are a mistake (PL304)."""
+        if self.dockerfile.directives.escape == "`":
             return True
-        for instruction in (final.from_, *final.instructions):
-            if instruction.keyword in ("WORKDIR", "COPY", "ADD") and _DRIVE_PATH.search(instruction.args):
-                return True
+        if any(_WINDOWS_IMAGE.search(base.text) for base in self.base_images if base.kind == "image"):
+            return True
+        for instruction in self.dockerfile.stages[-1].instructions:
             if instruction.keyword == "SHELL" and instruction.json_args and instruction.json_args[0].lower().startswith(("powershell", "pwsh", "cmd")):
                 return True
         return False

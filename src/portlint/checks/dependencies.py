@@ -568,7 +568,7 @@ def copy_source_missing(ctx: LintContext) -> Iterator[Hit]:
     context = ctx.build_context
     if context is None:
         return
-    from portlint.context.buildcontext import has_glob, normalize
+    from portlint.context.buildcontext import climbs_out, has_glob, normalize
 
     for instruction in ctx.dockerfile.instructions:
         if instruction.keyword not in ("COPY", "ADD") or instruction.heredocs or instruction.flag("from") is not None:
@@ -585,7 +585,7 @@ def copy_source_missing(ctx: LintContext) -> Iterator[Hit]:
                 matched_any = True
                 continue
             relative = normalize(text)
-            if relative is None or re.match(r"^[A-Za-z]:[\\/]", text) or "\\" in text:
+            if climbs_out(text) or re.match(r"^[A-Za-z]:[\\/]", text) or "\\" in text:
                 matched_any = True  # outside the context or a Windows path: PL302/PL304 say so
                 continue
             if has_glob(relative):

@@ -14,7 +14,6 @@ from portlint.lint_context import LintContext
 from portlint.registry import check
 
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
-_WINDOWS_BASE = re.compile(r"windows|servercore|nanoserver|mcr\.microsoft\.com/dotnet/framework", re.I)
 # Users that images conventionally create or ship; /home/<one of these> is an image path.
 CONVENTIONAL_USERS = frozenset(
     "app appuser user nonroot runner worker django flask node jovyan vscode ubuntu debian python "
@@ -26,12 +25,6 @@ _HOME_PATH = re.compile(
     r"(?<![\w$/])(?:/home/(?P<home>[A-Za-z_][\w.-]*)|/Users/(?P<mac>[A-Za-z_][\w. -]*?)(?=/|\b)|"
     r"(?P<win>[A-Za-z]:\\\\?Users\\\\?[^\\\s\"']+|[A-Za-z]:/Users/[^/\s\"']+)|(?P<wsl>/mnt/[a-z]/))"
 )
-
-
-def _is_windows_image(ctx: LintContext) -> bool:
-    if ctx.dockerfile.directives.escape == "`":
-        return True
-    return any(_WINDOWS_BASE.search(b.text) for b in ctx.base_images if b.kind == "image")
 
 
 def _copy_sources(instruction: Instruction) -> list[str]:
@@ -58,18 +51,20 @@ def absolute_host_path(ctx: LintContext) -> Iterator[Hit]:
 
 @check("PL302")
 def path_outside_context(ctx: LintContext) -> Iterator[Hit]:
-    from portlint.context.buildcontext import normalize
+    from portlint.context.buildcontext import climbs_out, normalize
 
     for instruction in ctx.dockerfile.instructions:
         for source in _copy_sources(instruction):
             value = ctx.scopes.expand(instruction, source).value
             if value.startswith(("/", "~")) or _WINDOWS_DRIVE.match(value):
                 continue
-            if normalize(value) is None:
+            if climbs_out(value):
+                inside = normalize(value) or "."
                 yield Hit(
                     instruction.span,
-                    f"{instruction.keyword} source '{source}' climbs out of the build context; the builder "
-                    "only sees the context, so the build fails with 'forbidden path outside the build context'",
+                    f"{instruction.keyword} source '{source}' climbs out of the build context, which the builder "
+                    f"cannot do: BuildKit silently takes '{inside}' from the context root instead, and the "
+                    "legacy builder fails with 'forbidden path outside the build context'",
                     fix="Build from a higher directory (docker build -f sub/Dockerfile .) or use a named "
                     "build context (docker buildx build --build-context shared=../shared, then COPY --from=shared)",
                 )
@@ -77,7 +72,7 @@ def path_outside_context(ctx: LintContext) -> Iterator[Hit]:
 
 @check("PL304")
 def windows_path(ctx: LintContext) -> Iterator[Hit]:
-    if _is_windows_image(ctx):
+    if ctx.is_windows:
         return
     for instruction in ctx.dockerfile.instructions:
         words: list[str] = []

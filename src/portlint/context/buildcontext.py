@@ -25,12 +25,16 @@ def has_glob(pattern: str) -> bool:
     return bool(_GLOB_CHARS.search(pattern))
 
 
-def normalize(relative: str) -> str | None:
-    """A context-relative POSIX path, or None when it climbs out of the context."""
+def normalize(relative: str) -> str:
+    """The context-relative POSIX path a COPY source names, resolved as BuildKit does:
+    from the context root, where '..' stops (``../app.py`` is ``app.py``)."""
     cleaned = posixpath.normpath("/" + relative.replace("\\", "/")).lstrip("/")
-    if posixpath.normpath(relative.replace("\\", "/")).startswith(".."):
-        return None
     return "" if cleaned == "." else cleaned
+
+
+def climbs_out(relative: str) -> bool:
+    """Whether a source is written as if it could leave the context (``../shared``)."""
+    return posixpath.normpath(relative.replace("\\", "/")).startswith("..")
 
 
 @dataclass

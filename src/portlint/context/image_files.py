@@ -172,8 +172,6 @@ class ImageModel:
     def _copy_from_context(self, image: StageImage, source: str, dest: str, into_dir: bool, instruction: Instruction) -> None:
         context = self.context
         relative = normalize(source)
-        if relative is None:
-            return
         if has_glob(relative):
             matches = context.glob(relative)
         else:
@@ -220,7 +218,7 @@ class ImageModel:
                 continue
             source = normalize(options.get("source", options.get("src", "")))
             target = options.get("target", options.get("dst", options.get("destination", "")))
-            if source is None or not target:
+            if not target:
                 continue
             mounts.append(Mount(posixpath.normpath(posixpath.join(workdir, target)), source))
         return mounts
