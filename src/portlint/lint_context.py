@@ -124,7 +124,7 @@ class LintContext:
             return None
         from portlint.context.image_files import ImageModel
 
-        return ImageModel(self.dockerfile, self.build_context, self.scopes)
+        return ImageModel(self.dockerfile, self.build_context, self.scopes, self.shell)
 
     @cached_property
     def _environment_builder(self):

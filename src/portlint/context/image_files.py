@@ -11,11 +11,16 @@ stay quiet where the answer is unknown.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from portlint.context.buildcontext import BuildContext, has_glob, normalize
 from portlint.dockerfile.model import Dockerfile, Instruction, Stage
 from portlint.dockerfile.variables import Scopes
+
+if TYPE_CHECKING:
+    from portlint.dockerfile.shell import ShellScript
 
 _ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
 
@@ -29,8 +34,9 @@ class Placed:
 
 @dataclass(frozen=True)
 class Mount:
-    target: str  # absolute image path where the context path is visible during the RUN
-    context_path: str  # context-relative file or directory ("" for the whole context)
+    target: str  # absolute image path where the mounted files are visible during the RUN
+    context_path: str | None  # context-relative file or directory ("" for the whole context);
+    # None when the files come from another stage, an image or a cache: present, contents unknown
 
 
 @dataclass
@@ -74,9 +80,10 @@ class StageImage:
         return [p for path, p in self.files.items() if path.startswith(prefix)]
 
     def is_opaque(self, image_path: str, before: Instruction | None = None) -> bool:
-        """Whether something we cannot see may have put ``image_path`` there."""
+        """Whether something we cannot see may have put ``image_path`` there by the time
+        ``before`` runs (a RUN that clones a repository sees the clone itself)."""
         for directory, index in self.opaque:
-            if before is not None and index >= before.index and before.stage == self.stage.index:
+            if before is not None and index > before.index and before.stage == self.stage.index:
                 continue
             if directory == "/" or image_path == directory or image_path.startswith(directory.rstrip("/") + "/"):
                 return True
@@ -86,11 +93,38 @@ class StageImage:
         return [p for path, p in self.files.items() if path.endswith(".py") and p.context_path is not None]
 
 
+def _fetched_directories(script: ShellScript, workdir: str) -> list[str]:
+    """Folders a RUN fills with files we cannot see: ``git clone URL [DIR]``,
+    ``tar -x … -C DIR``, ``unzip … -d DIR``."""
+    found = []
+    for command in script.commands:
+        argv = command.effective().argv
+        name = argv[0].rsplit("/", 1)[-1] if argv else ""
+        words = [w for w in argv[1:] if "$" not in w]
+        target = None
+        if name == "git" and words[:1] == ["clone"]:
+            positional = [w for w in words[1:] if not w.startswith("-")]
+            if positional:
+                url = positional[0].rstrip("/")
+                target = positional[1] if len(positional) > 1 else url.rsplit("/", 1)[-1].removesuffix(".git")
+        elif name in ("tar", "unzip"):
+            flag = "-C" if name == "tar" else "-d"
+            if flag in words[:-1]:
+                target = words[words.index(flag) + 1]
+        if target:
+            found.append(posixpath.normpath(posixpath.join(workdir, target)))
+    return found
+
+
 class ImageModel:
-    def __init__(self, dockerfile: Dockerfile, context: BuildContext, scopes: Scopes) -> None:
+    def __init__(
+        self, dockerfile: Dockerfile, context: BuildContext, scopes: Scopes,
+        shell: Callable[[Instruction], ShellScript] | None = None,
+    ) -> None:
         self.dockerfile = dockerfile
         self.context = context
         self.scopes = scopes
+        self.shell = shell
         self.stages: list[StageImage] = []
         for stage in dockerfile.stages:
             self.stages.append(self._build(stage))
@@ -129,6 +163,9 @@ class ImageModel:
                 mounts = self._mounts(instruction, workdir)
                 if mounts:
                     image.mounts[instruction.index] = mounts
+                if self.shell is not None:
+                    for directory in _fetched_directories(self.shell(instruction), workdir):
+                        image.opaque.append((directory, instruction.index))
         image.final_workdir = workdir
         return image
 
@@ -214,11 +251,10 @@ class ImageModel:
                 for part in value.split(",")
             )
             kind = options.get("type", "bind")
-            if kind != "bind" or "from" in options:
-                continue
-            source = normalize(options.get("source", options.get("src", "")))
             target = options.get("target", options.get("dst", options.get("destination", "")))
-            if not target:
-                continue
+            if kind not in ("bind", "cache") or not target:
+                continue  # tmpfs starts empty; secret and ssh mounts hold no project files
+            from_context = kind == "bind" and "from" not in options
+            source = normalize(options.get("source", options.get("src", ""))) if from_context else None
             mounts.append(Mount(posixpath.normpath(posixpath.join(workdir, target)), source))
         return mounts

@@ -92,6 +92,13 @@ def parse_dockerfile(source: SourceText, path: str) -> Dockerfile:
         if flags:
             _, value_offset = _split_flags(value, directives.escape)
             args = value[value_offset:]
+        json_args = _json_args(keyword, args.strip())
+        if keyword in ("COPY", "ADD") and len(json_args if json_args is not None else args.split()) < 2:
+            raise InputError(
+                f"{keyword} needs a source and a destination, but '{keyword} {args.strip()}' names only "
+                f"one; the build fails with '{keyword} requires at least two arguments'",
+                line=start,
+            )
         instructions.append(
             Instruction(
                 index=len(instructions),
@@ -100,7 +107,7 @@ def parse_dockerfile(source: SourceText, path: str) -> Dockerfile:
                 flags=flags,
                 span=Span(start, end),
                 stage=stage_index,
-                json_args=_json_args(keyword, args.strip()),
+                json_args=json_args,
                 heredocs=heredocs,
                 shell_text=shell_text,
                 shell_line=shell_line,

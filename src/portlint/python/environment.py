@@ -101,6 +101,24 @@ class StageEnvironment:
 
 
 _EXPORTERS = frozenset({"poetry", "uv", "pdm"})
+_PACKAGE_BUILDERS = frozenset({"poetry", "uv", "hatch", "pdm", "flit"})
+
+
+def _builds_packages(argv: tuple[str, ...]) -> bool:
+    """python -m build, setup.py bdist_wheel, pip wheel, poetry/uv/hatch/pdm/flit build."""
+    words = [w.rsplit("/", 1)[-1] for w in argv[:4]]
+    if not words:
+        return False
+    if words[0] in _PACKAGE_BUILDERS and words[1:2] == ["build"]:
+        return True
+    if words[0].startswith("pip") and "wheel" in words[1:2]:
+        return True
+    if words[0].startswith("python"):
+        rest = words[1:]
+        if rest[:2] == ["-m", "build"] or rest[:3] == ["-m", "pip", "wheel"]:
+            return True
+        return rest[:1] == ["setup.py"] and any(w in ("bdist_wheel", "sdist", "bdist") for w in argv[2:])
+    return False
 
 
 def _requirement_parser():
@@ -293,16 +311,35 @@ class EnvironmentBuilder:
             image.placed(absolute, instruction) is not None
             or image.has_dir(absolute)
             or image.is_opaque(absolute, instruction)
-            or self._mounted(image, instruction, absolute) is not None
+            or self._mounted(image, instruction, absolute)[0]
+            or self._made_by_run(instruction, path)
         )
         env.local_references.append(LocalReference(target, where, instruction, present))
 
-    def _mounted(self, image, instruction, absolute: str) -> str | None:
+    def _made_by_run(self, instruction: Instruction, path: str) -> bool:
+        """Whether an earlier RUN may have written the path: it names the file or one of
+        its folders, or it builds packages (``python -m build`` fills dist/)."""
+        folders = [part for part in path.split("/") if part not in ("", ".", "..") and not any(c in part for c in "*?[")]
+        if any(self._created_by_run(instruction, part) for part in folders):
+            return True
+        dockerfile = self.ctx.dockerfile
+        for member in dockerfile.stage_chain(dockerfile.stages[instruction.stage]):
+            for other in member.instructions:
+                if other.keyword == "RUN" and other.index <= instruction.index and any(
+                    _builds_packages(command.effective().argv) for command in self.ctx.shell(other).commands
+                ):
+                    return True
+        return False
+
+    def _mounted(self, image, instruction, absolute: str) -> tuple[bool, str | None]:
+        """Whether a RUN mount makes the path visible, and its context path if known."""
         for mount in image.mounts.get(instruction.index, []):
             if absolute == mount.target or absolute.startswith(mount.target.rstrip("/") + "/"):
+                if mount.context_path is None:
+                    return True, None
                 inner = absolute[len(mount.target):].lstrip("/")
-                return posixpath.join(mount.context_path, inner) if inner else mount.context_path
-        return None
+                return True, posixpath.join(mount.context_path, inner) if inner else mount.context_path
+        return False, None
 
     def _locate(self, image, instruction, written: str, workdir: str) -> tuple[str, str | None, bool]:
         """Image path, context path and availability of a file a RUN reads."""
@@ -310,9 +347,9 @@ class EnvironmentBuilder:
         placed = image.placed(absolute, instruction)
         if placed is not None:
             return absolute, placed.context_path, True
-        mounted = self._mounted(image, instruction, absolute)
-        if mounted is not None:
-            return absolute, mounted, True
+        mounted, context_path = self._mounted(image, instruction, absolute)
+        if mounted:
+            return absolute, context_path, True
         available = image.is_opaque(absolute, instruction) or self._created_by_run(instruction, written)
         return absolute, None, available
 
@@ -377,7 +414,7 @@ class EnvironmentBuilder:
                 line = self.ctx.command_line(other, command.line)
                 self._project(env, export, ".", other, line, stage_image, stage_image.workdir_at(other), set())
                 return
-        env.opaque.append(f"{written} (written during the build)")
+        env.opaque.append(f"{written} (made or mounted during the build)")
 
     def _read_requirements(self, env, context_path: str, instruction, tool: str, image, seen: set[str]):
         if context_path in seen:
