@@ -214,6 +214,12 @@ class ImageModel:
         else:
             matches = [relative] if context.is_file(relative) or context.is_dir(relative) else []
         dest_is_dir = into_dir or dest in self._known_dirs(image) or image.has_dir(dest)
+        if not matches and not has_glob(relative) and not context.truncated:
+            # Missing from the context (PL210 says so): the author meant it to be there,
+            # so later steps that read it are not blamed a second time.
+            target = posixpath.join(dest, posixpath.basename(relative.rstrip("/"))) if dest_is_dir else dest
+            image.opaque.append((target, instruction.index))
+            return
         for match in matches:
             if context.is_dir(match):
                 for path in context.files_under(match):

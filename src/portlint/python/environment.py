@@ -395,9 +395,9 @@ class EnvironmentBuilder:
         return list(self._read_requirements(env, context_path, instruction, tool, image, set()))
 
     def _generated_requirements(self, env, written: str, instruction) -> None:
-        """A requirements file made during the build: ``poetry export``, ``uv export`` or
-        ``pdm export`` write the project's dependencies, so read those; anything else
-        (pip freeze, a download) installs what we cannot know."""
+        """A requirements file whose content the context does not hold: ``poetry export``,
+        ``uv export`` and ``pdm export`` write the project's dependencies, so read those;
+        anything else (a download, a mount from another stage) installs what we cannot know."""
         name = posixpath.basename(written)
         for other in self.ctx.dockerfile.instructions[: instruction.index]:
             if other.keyword != "RUN":
@@ -414,7 +414,7 @@ class EnvironmentBuilder:
                 line = self.ctx.command_line(other, command.line)
                 self._project(env, export, ".", other, line, stage_image, stage_image.workdir_at(other), set())
                 return
-        env.opaque.append(f"{written} (made or mounted during the build)")
+        env.opaque.append(written)
 
     def _read_requirements(self, env, context_path: str, instruction, tool: str, image, seen: set[str]):
         if context_path in seen:
