@@ -344,6 +344,15 @@ def unpinned_python_dependency(ctx: LintContext) -> Iterator[Hit]:
             span = Span(line, instruction.span.last if instruction is not None and line == instruction.line else line)
         else:
             span = Span(line)
+        if all("://" in i.requirement for i in items):  # git+https://…@v1.2 or a branch
+            yield Hit(
+                span,
+                f"{listed} {'installs' if len(items) == 1 else 'install'} from a branch or tag, not a commit: "
+                "the ref can move, so each build may install different code than the one you tested",
+                fix="Pin the commit: …@<40-character commit hash>",
+                path=path,
+            )
+            continue
         yield Hit(
             span,
             f"{listed} {'has' if len(items) == 1 else 'have'} no exact version, so each build may "
