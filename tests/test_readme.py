@@ -1,4 +1,4 @@
-"""The README's rule table is generated from the catalog and must not go stale."""
+"""The README's generated parts (rule table, benchmark table) must not go stale."""
 
 from __future__ import annotations
 
@@ -24,3 +24,11 @@ def test_readme_names_the_two_commands() -> None:
     text = README.read_text(encoding="utf-8")
     assert "pip install ." in text and "portlint examples/ml-service/Dockerfile" in text
     assert "python -m pytest" in text
+
+
+def test_benchmark_table_is_the_latest_results() -> None:
+    text = README.read_text(encoding="utf-8")
+    match = re.search(r"<!-- benchmark -->\n(.*?)<!-- /benchmark -->", text, re.S)
+    assert match, "README lacks the benchmark markers"
+    results = README.parent / "benchmarks" / "results.md"
+    assert match.group(1) == results.read_text(encoding="utf-8"), "run python benchmarks/run.py"

@@ -206,13 +206,7 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
 def _module_left_in_context(ctx: LintContext, top: str) -> str | None:
     """A local module or package of that name that the Dockerfile never copies."""
     context = ctx.build_context
-    if context is None:
-        return None
-    for path in context.files:
-        name = path.rsplit("/", 1)[-1]
-        if name == f"{top}.py" or path.endswith(f"/{top}/__init__.py") or path == f"{top}/__init__.py":
-            return path if name == f"{top}.py" else path[: -len("/__init__.py")] + "/"
-    return None
+    return context.top_level_modules.get(top) if context is not None else None
 
 
 def _candidates_text(candidates: tuple[str, ...]) -> str:

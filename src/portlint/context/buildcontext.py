@@ -44,6 +44,18 @@ class BuildContext:
     truncated: bool = False  # the walk stopped at MAX_FILES
     dockerignore: DockerIgnore | None = None
 
+    @cached_property
+    def top_level_modules(self) -> dict[str, str]:
+        """Module name -> the first file (``pkg/mod.py``) or package (``pkg/``) defining it."""
+        found: dict[str, str] = {}
+        for path in self.files:
+            directory, _, name = path.rpartition("/")
+            if name == "__init__.py" and directory:
+                found.setdefault(directory.rpartition("/")[2], directory + "/")
+            elif name.endswith(".py"):
+                found.setdefault(name[:-3], path)
+        return found
+
     @classmethod
     def load(cls, root: Path) -> BuildContext:
         ignore = None

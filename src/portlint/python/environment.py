@@ -408,7 +408,7 @@ class EnvironmentBuilder:
                 if tool not in _EXPORTERS or argv[1:2] != ("export",) or name not in command.text:
                     continue
                 groups = tuple(option_values(argv, "--with", "--group", "-G"))
-                options = {"--only"} if tool == "poetry" else set(o for o in argv if o in ("--no-dev", "--only-group"))
+                options = {"--only"} if tool == "poetry" else {o for o in argv if o in ("--no-dev", "--only-group")}
                 export = InstallCommand(tool=tool, line=command.line, extras_groups=groups, options=frozenset(options))
                 stage_image = self.images.stages[other.stage]
                 line = self.ctx.command_line(other, command.line)
