@@ -95,15 +95,33 @@ def windows_path(ctx: LintContext) -> Iterator[Hit]:
                 break
 
 
+_IMAGE_HOME = re.compile(r"^/home/([A-Za-z_][\w.-]*)")
+
+
 def _image_users(ctx: LintContext) -> set[str]:
-    """Users the Dockerfile creates or switches to: their /home is an image path."""
+    """Users the Dockerfile creates, switches to or gives files to, and /home folders it
+    makes (WORKDIR, mkdir, a COPY destination): those homes are image paths."""
     users = set(CONVENTIONAL_USERS)
     for instruction in ctx.dockerfile.instructions:
         if instruction.keyword == "USER":
             users.add(ctx.scopes.expand(instruction, instruction.args.split(":")[0].strip()).value)
+        elif instruction.keyword == "WORKDIR":
+            made = _IMAGE_HOME.match(ctx.scopes.expand(instruction, instruction.args.strip().strip("\"'")).value)
+            if made:
+                users.add(made.group(1))
+        elif instruction.keyword in ("COPY", "ADD"):
+            owner = instruction.flag("chown")
+            if owner:
+                users.add(owner.split(":")[0])
+            words = list(instruction.json_args) if instruction.json_args is not None else instruction.args.split()
+            made = _IMAGE_HOME.match(words[-1]) if words else None
+            if made:
+                users.add(made.group(1))
         elif instruction.keyword == "RUN":
             for command in ctx.shell(instruction).commands:
                 argv = command.effective().argv
+                if argv and argv[0].rsplit("/", 1)[-1] == "mkdir":
+                    users.update(m.group(1) for m in map(_IMAGE_HOME.match, argv[1:]) if m)
                 if argv and argv[0].rsplit("/", 1)[-1] in ("useradd", "adduser"):
                     names = [w for w in argv[1:] if not w.startswith("-")]
                     if names:

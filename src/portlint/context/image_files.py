@@ -214,10 +214,13 @@ class ImageModel:
         else:
             matches = [relative] if context.is_file(relative) or context.is_dir(relative) else []
         dest_is_dir = into_dir or dest in self._known_dirs(image) or image.has_dir(dest)
-        if not matches and not has_glob(relative) and not context.truncated:
-            # Missing from the context (PL210 says so): the author meant it to be there,
-            # so later steps that read it are not blamed a second time.
-            target = posixpath.join(dest, posixpath.basename(relative.rstrip("/"))) if dest_is_dir else dest
+        if not matches and not context.truncated:
+            # Missing from the context (PL210 says so; a glob may match files made before
+            # the build, like wheels): later steps that read them are not blamed again.
+            if has_glob(relative):
+                target = dest if dest_is_dir else posixpath.dirname(dest)
+            else:
+                target = posixpath.join(dest, posixpath.basename(relative.rstrip("/"))) if dest_is_dir else dest
             image.opaque.append((target, instruction.index))
             return
         for match in matches:

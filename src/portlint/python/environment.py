@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from portlint.diagnostics import Hit, Span
 from portlint.dockerfile.model import Instruction, Stage
-from portlint.python.installs import InstallCommand, option_values, parse_install
+from portlint.python.installs import PROJECT_FILES, InstallCommand, option_values, parse_install
 
 if TYPE_CHECKING:
     from portlint.context.image_files import StageImage
@@ -101,6 +101,27 @@ class StageEnvironment:
 
 
 _EXPORTERS = frozenset({"poetry", "uv", "pdm"})
+
+
+def _compiled_from(argv: tuple[str, ...]) -> str | None:
+    """The input of ``pip-compile IN`` / ``uv pip compile IN`` (default requirements.in)."""
+    words = [w.rsplit("/", 1)[-1] if i == 0 else w for i, w in enumerate(argv)]
+    if words[:1] == ["pip-compile"]:
+        rest = argv[1:]
+    elif words[:3] == ["uv", "pip", "compile"]:
+        rest = argv[3:]
+    else:
+        return None
+    inputs = []
+    skip = False
+    for word in rest:
+        if skip:
+            skip = False
+        elif word in ("-o", "--output-file", "-c", "--constraint", "--extra", "--index-url", "-i", "--extra-index-url", "-f", "--find-links", "-P", "--upgrade-package", "--python-version", "-p", "--python"):
+            skip = True
+        elif not word.startswith("-"):
+            inputs.append(word)
+    return inputs[0] if inputs else "requirements.in"
 _PACKAGE_BUILDERS = frozenset({"poetry", "uv", "hatch", "pdm", "flit"})
 
 
@@ -363,10 +384,9 @@ class EnvironmentBuilder:
                 if other.keyword != "RUN" or other.index > instruction.index:
                     continue
                 for command in self.ctx.shell(other).commands:
-                    argv = command.effective().argv
-                    if other is instruction and parse_install(argv) is not None:
+                    if other is instruction and parse_install(command.effective().argv) is not None:
                         continue
-                    if any(name in word for word in argv):
+                    if name in command.text:  # an argument, or a redirection (> requirements.txt)
                         return True
         return False
 
@@ -399,13 +419,27 @@ class EnvironmentBuilder:
         ``uv export`` and ``pdm export`` write the project's dependencies, so read those;
         anything else (a download, a mount from another stage) installs what we cannot know."""
         name = posixpath.basename(written)
-        for other in self.ctx.dockerfile.instructions[: instruction.index]:
+        for other in self.ctx.dockerfile.instructions[: instruction.index + 1]:
             if other.keyword != "RUN":
                 continue
             for command in self.ctx.shell(other).commands:
                 argv = command.effective().argv
                 tool = argv[0].rsplit("/", 1)[-1] if argv else ""
-                if tool not in _EXPORTERS or argv[1:2] != ("export",) or name not in command.text:
+                if name not in command.text or (other is instruction and parse_install(argv) is not None):
+                    continue
+                compiled = _compiled_from(argv)
+                if compiled is not None:  # pip-compile requirements.in > requirements.txt
+                    stage_image = self.images.stages[other.stage]
+                    workdir = stage_image.workdir_at(other)
+                    line = self.ctx.command_line(other, command.line)
+                    if posixpath.basename(compiled) in PROJECT_FILES:
+                        project = InstallCommand(tool="pip", line=command.line, options=frozenset({"--no-dev"}))
+                        self._project(env, project, posixpath.dirname(compiled) or ".", other, line, stage_image, workdir, set())
+                    else:
+                        for item in self._requirements_file(env, compiled, other, line, stage_image, workdir, "requirements", "pip"):
+                            self._record(env, item, set(), locked=True)
+                    return
+                if tool not in _EXPORTERS or argv[1:2] != ("export",):
                     continue
                 groups = tuple(option_values(argv, "--with", "--group", "-G"))
                 options = {"--only"} if tool == "poetry" else {o for o in argv if o in ("--no-dev", "--only-group")}

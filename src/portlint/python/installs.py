@@ -56,7 +56,7 @@ class InstallCommand:
     options: frozenset[str] = field(default_factory=frozenset)  # flags seen (--no-deps, --user, ...)
 
 
-_PROJECT_FILES = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
+PROJECT_FILES = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
 
 
 def _pip_args(argv: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -128,7 +128,7 @@ def _split_pip(words: tuple[str, ...], line: int, tool: str) -> InstallCommand:
     # `uv pip install -r pyproject.toml` (setup.cfg, setup.py too) installs the project's
     # declared dependencies, with --extra and --group adding optional ones; never dev.
     groups: tuple[str, ...] = ()
-    for written in [f for f in requirement_files if f.rsplit("/", 1)[-1] in _PROJECT_FILES]:
+    for written in [f for f in requirement_files if f.rsplit("/", 1)[-1] in PROJECT_FILES]:
         requirement_files.remove(written)
         extras = ",".join(option_values(words, "--extra"))
         projects.append((written.rpartition("/")[0] or ".") + (f"[{extras}]" if extras else ""))
