@@ -71,6 +71,8 @@ def satisfied_by(module: str, installed: set[str] | frozenset[str]) -> str | Non
         if candidate in installed:
             return candidate
     top = module.split(".")[0]
+    if canonical(top) in installed:  # a distribution named like the import: a shim (dotenv, bs4) at worst
+        return canonical(top)
     if known:
         return None
     lowered = top.lower()
