@@ -100,10 +100,13 @@ def undefined_variable(ctx: LintContext) -> Iterator[Hit]:
                 continue
             scope = ctx.scopes.before(instruction)
             reported: set[str] = set()
+            # `ARG X=${X}`: the default names the build arg itself, which --build-arg sets
+            declared = {n for n, _ in assignments(instruction)} if instruction.keyword == "ARG" else set()
             for ref in _unquoted_refs(_checked_text(instruction), escape):
                 name = ref.name
                 if (
                     ref.has_fallback
+                    or name in declared
                     or name in scope
                     or name in reported
                     or name in PLATFORM_ARGS
