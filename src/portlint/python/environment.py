@@ -525,6 +525,7 @@ class EnvironmentBuilder:
             if locked:
                 env.lock_files.add(lock_name)
         deps: list[tuple[str, Location]] = []
+        from_files: list[Installed] = []
         if "pyproject.toml" in found:
             context_path = found["pyproject.toml"]
             text = self._text(context_path)
@@ -543,7 +544,14 @@ class EnvironmentBuilder:
                         requirements.extend(parsed.groups.get(group, ()))
                     for spec in requirements:
                         deps.append((spec, Location(context_path, self._declared_line(parsed, spec))))
-                    if not requirements and not parsed.poetry and "dependencies" in (text or "") and "dynamic" in text:
+                    files = list(parsed.dependency_files)
+                    for extra in extras:
+                        files.extend(parsed.optional_files.get(extra, ()))
+                    project_dir = posixpath.dirname(context_path)
+                    for file in files:  # setuptools' dynamic dependencies = {file = [...]}
+                        path = posixpath.normpath(posixpath.join(project_dir, file))
+                        from_files.extend(self._read_requirements(env, path, instruction, install.tool, image, set()))
+                    if not requirements and not files and not parsed.poetry and "dependencies" in (text or "") and "dynamic" in text:
                         env.opaque.append("dynamic dependencies")
         if not deps and "setup.cfg" in found:
             text = self._text(found["setup.cfg"])
@@ -553,11 +561,15 @@ class EnvironmentBuilder:
                     deps.append((spec, Location(found["setup.cfg"], self._declared_line(parsed, spec))))
         if not deps and "setup.py" in found and "pyproject.toml" not in found and "setup.cfg" not in found:
             env.opaque.append("setup.py")  # never executed, so its requirements stay unknown
+        if "--no-deps" in install.options:
+            return  # pip install --no-deps .: the project alone, none of what it declares
         parse = _requirement_parser()
         for spec, where in deps:
             lines = parse(spec)
             if lines and lines[0].name and not lines[0].error:
                 self._record(env, Installed(lines[0].name, spec, lines[0].pinned, where, instruction, install.tool), pins, locked=locked)
+        for item in from_files:
+            self._record(env, item, pins, locked=locked)
 
     @staticmethod
     def _declared_line(parsed, spec: str) -> int:

@@ -22,6 +22,9 @@ class ProjectDependencies:
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # dependency / poetry / pipenv groups
     poetry: bool = False
     lines: dict[str, int] = field(default_factory=dict)  # canonical name -> line where declared
+    # setuptools' dynamic dependencies: requirements files, relative to the project folder
+    dependency_files: tuple[str, ...] = ()
+    optional_files: dict[str, tuple[str, ...]] = field(default_factory=dict)  # extra -> files
     error: str | None = None
 
 
@@ -139,6 +142,7 @@ def parse_pyproject(text: str) -> ProjectDependencies:
         if isinstance(deps, dict):
             groups[canonical(group)] = tuple(r for n, s in deps.items() if (r := poetry_requirement(n, s)))
     name = project.get("name") or poetry.get("name")
+    dynamic = _setuptools_dynamic(data)
     return ProjectDependencies(
         name=name if isinstance(name, str) else None,
         dependencies=dependencies,
@@ -146,7 +150,28 @@ def parse_pyproject(text: str) -> ProjectDependencies:
         groups=groups,
         poetry=used_poetry,
         lines=_declaration_lines(text),
+        dependency_files=_files(dynamic.get("dependencies")),
+        optional_files={
+            canonical(extra): _files(spec)
+            for extra, spec in (dynamic.get("optional-dependencies") or {}).items()
+            if isinstance(dynamic.get("optional-dependencies"), dict)
+        },
     )
+
+
+def _setuptools_dynamic(data: dict[str, Any]) -> dict[str, Any]:
+    """[tool.setuptools.dynamic]: dependencies = {file = ["requirements.txt"]}."""
+    tool = data.get("tool")
+    setuptools = tool.get("setuptools") if isinstance(tool, dict) else None
+    dynamic = setuptools.get("dynamic") if isinstance(setuptools, dict) else None
+    return dynamic if isinstance(dynamic, dict) else {}
+
+
+def _files(spec: Any) -> tuple[str, ...]:
+    files = spec.get("file") if isinstance(spec, dict) else None
+    if isinstance(files, str):
+        files = [files]
+    return tuple(f for f in files if isinstance(f, str)) if isinstance(files, list) else ()
 
 
 def parse_setup_cfg(text: str) -> ProjectDependencies:
