@@ -499,6 +499,9 @@ def entrypoint_file_missing(ctx: LintContext) -> Iterator[Hit]:
             yield from _missing_module(ctx, env, image, entry)
             continue
         path = entry.image_path
+        if entry.instruction.is_json and " " in entry.target.strip():
+            yield _exec_form_with_spaces(entry, entry.target)
+            continue
         if path is None or "$" in entry.target or path in image.files or image.has_dir(path):
             continue
         if image.is_opaque(path) or _mentioned_by_run(ctx, posixpath.basename(path)) or _under_volume(ctx, path):
@@ -528,8 +531,13 @@ def _missing_module(ctx: LintContext, env, image, entry) -> Iterator[Hit]:
     top = module.split(".")[0]
     if not top or top in stdlib_modules() or env.opaque or not env.base_known:
         return
+    if " " in module:
+        yield _exec_form_with_spaces(entry, module)
+        return
     index = ModuleIndex(image)
-    if index.is_local(module) or image.is_opaque(entry.image_path or "/"):
+    workdir = image.workdir.get(entry.instruction.index, image.final_workdir)
+    would_be = posixpath.join(workdir, top)  # where `python -m top` looks first: the working directory
+    if index.is_local(module) or image.is_opaque(entry.image_path or would_be) or image.is_opaque(would_be + ".py"):
         return
     if satisfied_by(module, set(env.installed) | set(env.base_packages)):
         return
@@ -538,6 +546,19 @@ def _missing_module(ctx: LintContext, env, image, entry) -> Iterator[Hit]:
         f"{entry.instruction.keyword} runs the module '{module}', but no copied file defines it and no "
         f"installed package provides it; the container fails with ModuleNotFoundError: No module named '{top}'",
         fix=f"COPY the package that defines {module} into the image (or install it)",
+    )
+
+
+def _exec_form_with_spaces(entry, word: str) -> Hit:
+    """["python -u app.py"] or ["python", "-m", "celery -A proj worker"]: one JSON string
+    holding several words is one argument, since exec form runs no shell to split it."""
+    keyword = entry.instruction.keyword
+    words = ", ".join(f'"{w}"' for w in word.split())
+    return Hit(
+        entry.instruction.span,
+        f"{keyword} passes '{word.strip()}' as one argument: the exec form (JSON array) runs no shell, "
+        f"so nothing splits it into words and the container fails at start",
+        fix=f"Give each word its own string: [{words}] (or use the shell form)",
     )
 
 

@@ -117,7 +117,7 @@ def entrypoints_from_argv(argv: tuple[str, ...], instruction: Instruction, workd
         return found
     if name in ("sh", "bash", "ash", "dash", "zsh"):
         rest = [w for w in argv[1:] if not w.startswith("-")]
-        if "-c" in argv or not rest:
+        if runs_command_string(argv) or not rest:
             return found
         return [EntryPoint(instruction, "shell-script", rest[0], posixpath.normpath(posixpath.join(workdir, rest[0])))]
     # A program name without a slash is looked up on PATH, not in the working directory.
@@ -125,6 +125,16 @@ def entrypoints_from_argv(argv: tuple[str, ...], instruction: Instruction, workd
         kind = "script" if argv[0].endswith(".py") else "shell-script"
         return [EntryPoint(instruction, kind, argv[0], posixpath.normpath(posixpath.join(workdir, argv[0])))]
     return found
+
+
+def runs_command_string(argv: tuple[str, ...]) -> bool:
+    """``sh -c …``, also with the flag among others (``bash -lc``, ``sh -euxc``)."""
+    for word in argv[1:]:
+        if word == "--" or not word.startswith("-"):
+            return False  # options end here; the next word is a script file
+        if not word.startswith("--") and "c" in word[1:]:
+            return True
+    return False
 
 
 def _script(instruction: Instruction, word: str, workdir: str) -> EntryPoint:
@@ -159,7 +169,7 @@ def stage_command(ctx: LintContext, stage_index: int) -> tuple[list[tuple[Instru
             argv = instruction.json_args
             if instruction is cmd and entrypoint is not None and entrypoint.json_args is not None:
                 argv = entrypoint.json_args + argv
-            if argv[:1] and argv[0].rsplit("/", 1)[-1] in ("sh", "bash") and "-c" in argv:
+            if argv[:1] and argv[0].rsplit("/", 1)[-1] in ("sh", "bash") and runs_command_string(argv):
                 for command in ctx.shell(instruction).commands:
                     runs.append((instruction, command.effective().argv, workdir))
             else:
