@@ -117,6 +117,13 @@ def test_comments_inside_continuations_do_not_end_the_instruction() -> None:
     assert "apt-get install" in d.instructions[1].args
 
 
+def test_blank_lines_inside_continuations_do_not_end_the_instruction() -> None:
+    """BuildKit only warns about them; the instruction goes on (dockerfile-parse alone would stop)."""
+    d = model("FROM debian:12\nRUN apt-get update \\\n\n   \n    && apt-get install -y curl\nCMD [\"bash\"]\n")
+    assert [(i.keyword, i.span.line, i.span.last) for i in d.instructions] == [("FROM", 1, 1), ("RUN", 2, 5), ("CMD", 6, 6)]
+    assert "apt-get install" in d.instructions[1].args
+
+
 def test_crlf_and_trailing_space_after_backslash() -> None:
     d = model("FROM debian:12\r\nRUN echo a \\  \r\n    b\r\nCMD [\"x\"]\r\n")
     assert [(i.keyword, i.span.line, i.span.last) for i in d.instructions] == [("FROM", 1, 1), ("RUN", 2, 3), ("CMD", 4, 4)]

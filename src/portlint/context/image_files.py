@@ -223,16 +223,23 @@ class ImageModel:
                 target = posixpath.join(dest, posixpath.basename(relative.rstrip("/"))) if dest_is_dir else dest
             image.opaque.append((target, instruction.index))
             return
+        # COPY --parents keeps each source's path (below a "/./" pivot, if the source has one).
+        parents = instruction.flag("parents") is not None and instruction.flag("parents") != "false"
+        pivot = normalize(source.split("/./", 1)[0]) if "/./" in source else ""
         for match in matches:
+            kept = match[len(pivot):].lstrip("/") if parents else ""
             if context.is_dir(match):
                 for path in context.files_under(match):
                     if context.excluded(path):
                         continue
                     inner = path[len(match):].lstrip("/") if match else path
-                    target = posixpath.join(dest, inner)
+                    target = posixpath.join(dest, kept, inner)
                     image.put(Placed(target, path, instruction))
             elif not context.excluded(match):
-                target = posixpath.join(dest, posixpath.basename(match)) if dest_is_dir else dest
+                if parents:
+                    target = posixpath.join(dest, kept)
+                else:
+                    target = posixpath.join(dest, posixpath.basename(match)) if dest_is_dir else dest
                 image.put(Placed(target, match, instruction))
 
     def _known_dirs(self, image: StageImage) -> set[str]:

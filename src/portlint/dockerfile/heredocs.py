@@ -1,4 +1,5 @@
-"""Lift heredoc bodies out of a Dockerfile before dockerfile-parse sees it.
+"""Lift heredoc bodies out of a Dockerfile before dockerfile-parse sees it (and keep
+blank lines inside continued instructions from ending them).
 
 dockerfile-parse 2.0.1 reads ``RUN <<EOF`` bodies as instructions of their own.  This
 pre-pass finds every heredoc the way BuildKit does (a shell word ``<<[-]WORD`` in a
@@ -91,10 +92,14 @@ def prepare(lines: list[str] | tuple[str, ...], escape: str = "\\") -> Prepared:
             continue
         start = index
         parts = [line]
-        # Comment and blank lines inside a continued instruction do not end it.
+        # Comment and blank lines inside a continued instruction do not end it (BuildKit
+        # only warns about the blank ones); dockerfile-parse would end it at a blank line,
+        # so that line becomes a bare continuation, keeping every line number.
         while _continues(parts[-1], escape) and index + 1 < total:
             index += 1
-            if not _is_comment_or_blank(out[index]):
+            if not out[index].strip():
+                out[index] = escape
+            elif not _is_comment_or_blank(out[index]):
                 parts.append(out[index])
         keyword = line.split(None, 1)[0].upper()
         index += 1
