@@ -3,11 +3,14 @@
 ``lint_files`` writes a build context to a folder, lints its Dockerfile with the
 real engine, and checks the invariants every finding must satisfy (hadolint's
 test helpers do the same): lines inside the file, start <= end, a Dockerfile
-finding inside one instruction, a registered rule, a message, same result twice.
+finding inside one instruction, a registered rule, a message, same result twice, and
+no check crashing (the engine reports a crash on stderr and goes on; tests must not).
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import tempfile
 from collections.abc import Mapping
 from functools import lru_cache
@@ -56,8 +59,11 @@ def lint_context_dir(
     reg = registry(rules_dirs)
     enabled = enabled_rules(reg, select)
     target = Target(dockerfile, root / dockerfile, root, ".")
-    findings = lint_target(target, settings, reg, enabled).findings
-    again = lint_target(target, settings, reg, enabled).findings
+    errors = io.StringIO()
+    with contextlib.redirect_stderr(errors):
+        findings = lint_target(target, settings, reg, enabled).findings
+        again = lint_target(target, settings, reg, enabled).findings
+    assert "internal error" not in errors.getvalue(), errors.getvalue()
     assert findings == again, "linting the same input twice gave different findings"
     check_invariants(root, dockerfile, findings, reg)
     return findings
