@@ -22,6 +22,11 @@ from portlint.dockerfile.variables import Scopes
 if TYPE_CHECKING:
     from portlint.dockerfile.shell import ShellScript
 
+# Folders every Linux base image has: `COPY requirements.txt /tmp` puts the file inside.
+_STANDARD_DIRS = frozenset(
+    "/ /bin /etc /home /lib /mnt /opt /root /run /sbin /srv /tmp /usr /usr/bin /usr/lib /usr/local "
+    "/usr/local/bin /usr/local/lib /usr/local/share /usr/sbin /usr/share /usr/src /var /var/lib /var/log /var/tmp".split()
+)
 _ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
 
 
@@ -243,7 +248,7 @@ class ImageModel:
                 image.put(Placed(target, match, instruction))
 
     def _known_dirs(self, image: StageImage) -> set[str]:
-        return set(image.workdir.values()) | {image.final_workdir}
+        return set(image.workdir.values()) | {image.final_workdir} | _STANDARD_DIRS
 
     def _copy_between(self, image: StageImage, source: StageImage, path: str, dest: str, into_dir: bool, instruction: Instruction) -> None:
         absolute = posixpath.normpath(posixpath.join(source.final_workdir, path))
@@ -252,7 +257,8 @@ class ImageModel:
             image.opaque.append((dest, instruction.index))
         placed = source.files.get(absolute)
         if placed is not None:
-            target = posixpath.join(dest, posixpath.basename(absolute)) if into_dir or image.has_dir(dest) else dest
+            into = into_dir or image.has_dir(dest) or dest in self._known_dirs(image)
+            target = posixpath.join(dest, posixpath.basename(absolute)) if into else dest
             image.put(Placed(target, placed.context_path, instruction))
             return
         for inner in source.under(absolute):

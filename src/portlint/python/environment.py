@@ -510,14 +510,14 @@ class EnvironmentBuilder:
             self._pipenv(env, install, found.get("Pipfile"), instruction, line, image, directory, any_available)
             return
         if not found:
-            wanted = "pyproject.toml" if install.tool in ("poetry", "uv") else "pyproject.toml or setup.py"
+            wanted = "pyproject.toml" if install.tool in ("poetry", "uv", "pdm", "flit") else "pyproject.toml or setup.py"
             env.file_uses.append(
                 FileUse(instruction, line, posixpath.join(path or ".", wanted.split()[0]), posixpath.join(directory, "pyproject.toml"),
                         None, "project", any_available or image.is_opaque(directory, instruction))
             )
             env.opaque.append(f"project {project}")
             return
-        lock_name = {"poetry": "poetry.lock", "uv": "uv.lock"}.get(install.tool)
+        lock_name = {"poetry": "poetry.lock", "uv": "uv.lock", "pdm": "pdm.lock"}.get(install.tool)
         locked = False
         if lock_name:
             _, lock_context, lock_available = self._locate(image, instruction, posixpath.join(directory, lock_name), "/")
@@ -561,6 +561,8 @@ class EnvironmentBuilder:
                     deps.append((spec, Location(found["setup.cfg"], self._declared_line(parsed, spec))))
         if not deps and "setup.py" in found and "pyproject.toml" not in found and "setup.cfg" not in found:
             env.opaque.append("setup.py")  # never executed, so its requirements stay unknown
+            env.file_uses.append(FileUse(instruction, line, posixpath.join(path or ".", "setup.py"),
+                                         posixpath.join(directory, "setup.py"), found["setup.py"], "project", True))
         if "--no-deps" in install.options:
             return  # pip install --no-deps .: the project alone, none of what it declares
         parse = _requirement_parser()
@@ -584,7 +586,7 @@ class EnvironmentBuilder:
             if "--only" in install.options or "--without" in install.options:
                 return [canonical(g) for g in install.extras_groups]
             return [g for g in parsed.groups] + [canonical(g) for g in install.extras_groups]
-        if install.tool == "uv":
+        if install.tool in ("uv", "pdm"):
             groups = [canonical(g) for g in install.extras_groups]
             if "--no-dev" not in install.options and "--only-group" not in install.options:
                 groups.append("dev")

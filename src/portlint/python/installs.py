@@ -43,7 +43,7 @@ _SYSTEM_VALUE_OPTIONS = frozenset(
 
 @dataclass(frozen=True)
 class InstallCommand:
-    tool: str  # "pip" | "uv" | "poetry" | "pipenv" | "conda" | "apt" | "apk" | "dnf" | ...
+    tool: str  # "pip" | "uv" | "poetry" | "pdm" | "flit" | "pipenv" | "conda" | "apt" | "apk" | "dnf" | ...
     line: int  # 0-based offset in the RUN's script
     specifiers: tuple[str, ...] = ()  # requirement strings / package names as written
     requirement_files: tuple[str, ...] = ()  # -r FILE
@@ -222,6 +222,18 @@ def parse_install(argv: tuple[str, ...], line: int = 0) -> InstallCommand | None
         groups = tuple(option_values(argv, "--with", "--only", "-E", "--extras"))
         return InstallCommand(tool="poetry", line=line, projects=(".",), locked=True, extras_groups=groups,
                               options=frozenset(w for w in argv[2:] if w.startswith("-")))
+    if name == "pdm" and len(argv) > 1 and argv[1] in ("install", "sync"):
+        groups = tuple(option_values(argv, "-G", "--group"))
+        options = {w for w in argv[2:] if w.startswith("-")}
+        if "--prod" in options or "--production" in options:
+            options.add("--no-dev")
+        return InstallCommand(tool="pdm", line=line, projects=(".",), locked=True, extras_groups=groups,
+                              options=frozenset(options))
+    if name == "flit" and len(argv) > 1 and argv[1] == "install":
+        options = {w for w in argv[2:] if w.startswith("-")}
+        if option_values(argv, "--deps")[:1] == ["none"]:
+            options.add("--no-deps")
+        return InstallCommand(tool="flit", line=line, projects=(".",), options=frozenset(options))
     if name == "pipenv" and len(argv) > 1 and argv[1] in ("install", "sync"):
         packages = tuple(w for w in argv[2:] if not w.startswith("-"))
         return InstallCommand(tool="pipenv", line=line, specifiers=packages, projects=() if packages else (".",),
