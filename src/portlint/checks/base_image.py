@@ -83,8 +83,15 @@ def floating_base_image_tag(ctx: LintContext) -> Iterator[Hit]:
             yield Hit(
                 base.stage.from_.span,
                 f"Base image '{base.text}'{base.via}: {reason}, so rebuilds pick up newer releases",
-                fix="Pin a tag with a full version, e.g. python:3.12.7-slim instead of python:3-slim",
+                fix=_full_version_fix(base),
             )
+
+
+def _full_version_fix(base) -> str:
+    """Built from the image the user wrote: node:alpine -> node:<x.y.z>-alpine."""
+    variant = re.sub(r"^(\d+(\.\d+)*|latest|stable|lts|current)-?", "", base.ref.tag or "")
+    suggested = f"{base.ref.name}:<x.y.z>" + (f"-{variant}" if variant else "")
+    return f"Pin a tag with a full version ({suggested}), or pin the digest ({base.ref.name}@sha256:<digest>)"
 
 
 @check("PL104")

@@ -10,6 +10,9 @@ from portlint.diagnostics import Hit, Severity, Span
 from portlint.lint_context import LintContext
 from portlint.registry import check
 
+# "—from=builder": a word processor turned "--" into a dash (–, —, −)
+TYPOGRAPHIC_FLAG = re.compile(r"^[\u2010-\u2015\u2212]{1,2}(?=[a-z-]+(=|$))")
+
 _TEST_FILE = re.compile(
     r"(^|/)(tests?|testing|docs?|examples?|scripts?|tools|notebooks?|benchmarks?)/"
     r"|(^|/)(test_[^/]*|[^/]*_test|conftest|setup|noxfile|tasks|fabfile)\.py$"
@@ -599,6 +602,15 @@ def copy_source_missing(ctx: LintContext) -> Iterator[Hit]:
             continue
         words = list(instruction.json_args) if instruction.json_args is not None else instruction.args.split()
         sources = words[:-1]
+        dashed = next((w for w in sources if TYPOGRAPHIC_FLAG.match(w)), None)
+        if dashed is not None:
+            yield Hit(
+                instruction.span,
+                f"'{dashed}' starts with a typographic dash, not two hyphens, so Docker takes it for a file "
+                f"to copy instead of a flag; the build fails with 'not found'",
+                fix=f"Type the flag with two hyphens: --{TYPOGRAPHIC_FLAG.sub('', dashed)}",
+            )
+            continue
         problems: list[str] = []
         matched_any = False
         globs_without_match: list[str] = []

@@ -36,8 +36,13 @@ def _copy_sources(instruction: Instruction) -> list[str]:
 
 @check("PL301")
 def absolute_host_path(ctx: LintContext) -> Iterator[Hit]:
+    from portlint.checks.dependencies import TYPOGRAPHIC_FLAG
+
     for instruction in ctx.dockerfile.instructions:
-        for source in _copy_sources(instruction):
+        sources = _copy_sources(instruction)
+        if any(TYPOGRAPHIC_FLAG.match(s) for s in sources):
+            continue  # a mistyped --from: the path is in another stage (PL210 reports the dash)
+        for source in sources:
             value = ctx.scopes.expand(instruction, source).value
             if value.startswith("/") or value.startswith("~"):
                 relative = value.lstrip("/~")
