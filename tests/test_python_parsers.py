@@ -7,7 +7,12 @@ from hypothesis import strategies as st
 
 from portlint.context.dockerignore import parse_dockerignore
 from portlint.python.imports import parse_imports, stdlib_modules
-from portlint.python.pyproject import parse_environment_yml, parse_pipfile, parse_pyproject, parse_setup_cfg
+from portlint.python.pyproject import (
+    parse_environment_yml,
+    parse_pipfile,
+    parse_pyproject,
+    parse_setup_cfg,
+)
 from portlint.python.requirements import parse_requirements
 
 PIP_COMPILE = """\

@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import IO
 
 from portlint.diagnostics import Severity
-from portlint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, PortlintError, UsageError
+from portlint.errors import (
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    PortlintError,
+    UsageError,
+)
 from portlint.registry import Registry
 from portlint.settings import DEFAULT_PLATFORMS, Settings
 

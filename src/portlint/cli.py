@@ -8,6 +8,7 @@ import click
 
 from portlint import __version__
 from portlint.errors import EXIT_ERROR, PortlintError, UsageError
+
 FORMATS = ("text", "json", "sarif", "github", "gitlab")
 
 

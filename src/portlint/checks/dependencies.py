@@ -140,7 +140,12 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
     env, image = _final(ctx)
     if env is None or image is None or not env.base_known:
         return  # an unknown base image may ship anything
-    from portlint.python.distributions import distributions_for, requested_extras, satisfied_by, transitive_closure
+    from portlint.python.distributions import (
+        distributions_for,
+        requested_extras,
+        satisfied_by,
+        transitive_closure,
+    )
     from portlint.python.imports import stdlib_modules
     from portlint.python.program import ModuleIndex
 

@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING
 
 from portlint.diagnostics import Hit, Span
 from portlint.dockerfile.model import Instruction, Stage
-from portlint.python.installs import PROJECT_FILES, InstallCommand, option_values, parse_install
+from portlint.python.installs import (
+    PROJECT_FILES,
+    InstallCommand,
+    option_values,
+    parse_install,
+)
 
 if TYPE_CHECKING:
     from portlint.context.image_files import StageImage
@@ -117,11 +122,17 @@ def _compiled_from(argv: tuple[str, ...]) -> str | None:
     for word in rest:
         if skip:
             skip = False
-        elif word in ("-o", "--output-file", "-c", "--constraint", "--extra", "--index-url", "-i", "--extra-index-url", "-f", "--find-links", "-P", "--upgrade-package", "--python-version", "-p", "--python"):
+        elif word in _COMPILE_VALUE_OPTIONS:
             skip = True
         elif not word.startswith("-"):
             inputs.append(word)
     return inputs[0] if inputs else "requirements.in"
+
+
+_COMPILE_VALUE_OPTIONS = frozenset(
+    "-o --output-file -c --constraint --extra --index-url -i --extra-index-url -f --find-links "
+    "-P --upgrade-package --python-version -p --python".split()
+)
 _PACKAGE_BUILDERS = frozenset({"poetry", "uv", "hatch", "pdm", "flit"})
 
 
@@ -338,10 +349,10 @@ class EnvironmentBuilder:
         env.local_references.append(LocalReference(target, where, instruction, present))
 
     def _made_by_run(self, instruction: Instruction, path: str) -> bool:
-        """Whether an earlier RUN may have written the path: it names the file or one of
-        its folders, or it builds packages (``python -m build`` fills dist/)."""
-        folders = [part for part in path.split("/") if part not in ("", ".", "..") and not any(c in part for c in "*?[")]
-        if any(self._created_by_run(instruction, part) for part in folders):
+        """Whether an earlier RUN may have written the path: it names the file or its
+        folder, or it builds packages (``python -m build`` fills dist/)."""
+        names = [part for part in path.split("/")[-2:] if part not in ("", ".", "..") and not any(c in part for c in "*?[")]
+        if any(self._created_by_run(instruction, name) for name in names):
             return True
         dockerfile = self.ctx.dockerfile
         for member in dockerfile.stage_chain(dockerfile.stages[instruction.stage]):
