@@ -228,7 +228,7 @@ def _import_severity(ref, context_path: str, image_path: str, reachable, opaque:
     if ref.optional:
         return Severity.INFO, f" (optionally, under {ref.reason or 'a guard'})"
     if opaque:
-        return Severity.INFO, f" (unless {opaque} provides it)"
+        return Severity.INFO, f" (unless it comes from {opaque})"
     if reachable is not None and image_path in reachable:
         return None, ""
     if _TEST_FILE.search(context_path):

@@ -221,6 +221,8 @@ class EnvironmentBuilder:
             if facts is not None and "python_packages" in facts:
                 env.base_known = True
                 env.base_packages = frozenset(canonical(p) for p in facts["python_packages"])
+                if facts.get("python_packages_partial"):  # Anaconda-style: hundreds more than listed
+                    env.opaque.append(f"the packages bundled in {root.text}")
         image = self.images.stages[stage.index]
         for instruction in stage.instructions:
             if instruction.keyword == "COPY" and instruction.flag("from") is not None:
