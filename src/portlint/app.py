@@ -25,6 +25,8 @@ _PLATFORM = re.compile(r"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$")
 
 @dataclass
 class LintOptions:
+    """What the command line asked for, before configuration is merged in."""
+
     paths: list[str]
     context: str | None = None
     output_format: str = "text"

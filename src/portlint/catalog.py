@@ -42,6 +42,8 @@ class Example:
 
 @dataclass(frozen=True)
 class RulePage:
+    """One rule's page from rules/: its front matter and teaching text."""
+
     id: str
     name: str
     severity: str

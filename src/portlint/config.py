@@ -13,6 +13,8 @@ KEYS = ("select", "extend-select", "ignore", "fail-on", "platforms", "rules-dirs
 
 @dataclass(frozen=True)
 class RawConfig:
+    """A configuration file's portlint table, validated but not yet merged."""
+
     path: Path
     values: dict[str, Any]
 

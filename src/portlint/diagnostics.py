@@ -54,6 +54,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class Finding:
+    """A stamped, reportable finding: rule, severity, place, message, fix."""
+
     rule: str
     name: str
     severity: Severity

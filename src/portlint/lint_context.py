@@ -51,6 +51,8 @@ class BaseImage:
 
 @dataclass
 class LintContext:
+    """Everything the checks ask about one Dockerfile and its context, computed lazily."""
+
     dockerfile: Dockerfile
     context_dir: Path | None
     platforms: tuple[str, ...]

@@ -44,6 +44,8 @@ def check(rule_id: str) -> Callable[[CheckFn], CheckFn]:
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule: its page and the check that implements it."""
+
     page: RulePage
     check: CheckFn | None
 

@@ -12,6 +12,8 @@ DEFAULT_PLATFORMS = ("linux/amd64", "linux/arm64")
 
 @dataclass(frozen=True)
 class Settings:
+    """The merged settings of a run: selection, severities, platforms, ignores."""
+
     select: tuple[str, ...] = ("PL",)
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()

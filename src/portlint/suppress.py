@@ -38,6 +38,8 @@ def trailing_ignores(line: str) -> tuple[str, ...]:
 
 @dataclass
 class DockerfileSuppressions:
+    """The portlint: ignore comments of one Dockerfile."""
+
     file_rules: set[str] = field(default_factory=set)
     by_instruction: dict[int, set[str]] = field(default_factory=dict)  # instruction start line -> rules
 

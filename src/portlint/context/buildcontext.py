@@ -39,6 +39,8 @@ def climbs_out(relative: str) -> bool:
 
 @dataclass
 class BuildContext:
+    """The files of a build context, walked once, with .dockerignore applied."""
+
     root: Path
     files: list[str] = field(default_factory=list)  # every file, context-relative, sorted
     truncated: bool = False  # the walk stopped at MAX_FILES

@@ -16,6 +16,8 @@ from portlint.context.globs import translate
 
 @dataclass(frozen=True)
 class Pattern:
+    """One .dockerignore line, compiled."""
+
     text: str
     negated: bool
     regex: re.Pattern[str]
@@ -39,6 +41,8 @@ def _literal_prefix(pattern: str) -> str:
 
 @dataclass(frozen=True)
 class DockerIgnore:
+    """A .dockerignore file: decides whether a context path is sent to the builder."""
+
     patterns: tuple[Pattern, ...]
     has_negation: bool
 

@@ -32,6 +32,8 @@ _ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", 
 
 @dataclass(frozen=True)
 class Placed:
+    """A context file (or heredoc) at a path in a stage's image."""
+
     image_path: str  # absolute POSIX path inside the image
     context_path: str | None  # context-relative source; None for heredoc or unknown content
     instruction: Instruction  # the COPY/ADD of *this* stage that placed it
@@ -39,6 +41,8 @@ class Placed:
 
 @dataclass(frozen=True)
 class Mount:
+    """A RUN --mount that makes files visible for that one step."""
+
     target: str  # absolute image path where the mounted files are visible during the RUN
     context_path: str | None  # context-relative file or directory ("" for the whole context);
     # None when the files come from another stage, an image or a cache: present, contents unknown
@@ -46,6 +50,8 @@ class Mount:
 
 @dataclass
 class StageImage:
+    """The files a stage's image holds, and where each came from."""
+
     stage: Stage
     files: dict[str, Placed] = field(default_factory=dict)  # the latest placement of each path
     first: dict[str, Placed] = field(default_factory=dict)  # the earliest, for "present before X?"

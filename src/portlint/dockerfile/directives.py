@@ -11,6 +11,8 @@ _KNOWN = {"syntax", "escape", "check"}
 
 @dataclass(frozen=True)
 class Directives:
+    """The parser directives at the top of a Dockerfile."""
+
     escape: str = "\\"
     syntax: str | None = None
     check: str | None = None

@@ -21,6 +21,8 @@ _HEREDOC_KEYWORDS = {"RUN", "COPY", "ADD"}
 
 @dataclass(frozen=True)
 class Heredoc:
+    """A here-document of a RUN, COPY or ADD, with its body."""
+
     delimiter: str
     body: str
     strip_tabs: bool
@@ -31,6 +33,8 @@ class Heredoc:
 
 @dataclass(frozen=True)
 class Prepared:
+    """Dockerfile lines ready for dockerfile-parse, and the heredocs lifted out of them."""
+
     lines: list[str]  # the source lines with heredoc bodies blanked
     heredocs: dict[int, tuple[Heredoc, ...]]  # 1-based instruction start line -> its heredocs
 

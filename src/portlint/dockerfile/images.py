@@ -11,6 +11,8 @@ _DOCKER_HUB = ("docker.io/", "index.docker.io/", "registry-1.docker.io/")
 
 @dataclass(frozen=True)
 class ImageRef:
+    """A parsed image reference: registry, name, tag, digest."""
+
     registry: str | None  # "ghcr.io", "localhost:5000"; None for Docker Hub
     repo: str  # "python", "pytorch/pytorch", "ghcr.io/org/app" keeps the registry out
     tag: str | None

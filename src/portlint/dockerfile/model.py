@@ -13,12 +13,16 @@ from portlint.dockerfile.source import SourceText
 
 @dataclass(frozen=True, slots=True)
 class Flag:
+    """A --name=value flag of an instruction."""
+
     name: str  # without the leading dashes: "from", "mount", "platform"
     value: str | None
 
 
 @dataclass(frozen=True, eq=False, slots=True)  # identity: two instructions are never "equal"
 class Instruction:
+    """One Dockerfile instruction, with its true 1-based span."""
+
     index: int  # position among all instructions
     keyword: str  # upper-case: RUN, COPY, ...
     args: str  # arguments after the flags, continuation lines joined with spaces
@@ -52,6 +56,8 @@ class Instruction:
 
 @dataclass(frozen=True, eq=False)
 class Stage:
+    """A build stage: its FROM and the instructions after it."""
+
     index: int
     name: str | None  # the `AS name` alias, lower-cased as Docker matches it
     from_: Instruction
@@ -62,6 +68,8 @@ class Stage:
 
 @dataclass(frozen=True)
 class Dockerfile:
+    """A parsed Dockerfile: source, directives, instructions and stages."""
+
     path: str
     source: SourceText
     directives: Directives

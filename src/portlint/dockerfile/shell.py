@@ -98,6 +98,8 @@ def _unwrap(argv: tuple[str, ...]) -> tuple[int, list[tuple[str, str]]] | None:
 
 @dataclass(frozen=True, slots=True)
 class SimpleCommand:
+    """One simple command of a RUN script, as the shell would run it."""
+
     argv: tuple[str, ...]  # words after quote removal; $VAR, ${VAR}, $(…) kept literally
     raw_words: tuple[str, ...]  # the same words as written, quotes kept
     assignments: tuple[tuple[str, str], ...]  # leading NAME=value words
@@ -126,6 +128,8 @@ class SimpleCommand:
 
 @dataclass(frozen=True)
 class ShellScript:
+    """The simple commands a RUN script runs, nested ones included."""
+
     commands: tuple[SimpleCommand, ...]  # every simple command in source order, nested ones included
     degraded: bool  # some or all of the text only got the fallback token view
 

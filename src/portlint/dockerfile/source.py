@@ -11,6 +11,8 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 @dataclass(frozen=True)
 class SourceText:
+    """A decoded file and its lines, as Docker splits them."""
+
     text: str
     lines: tuple[str, ...]  # without line terminators; lines[0] is line 1
 

@@ -39,6 +39,8 @@ _REF = re.compile(
 
 @dataclass(frozen=True)
 class Variable:
+    """An ARG or ENV variable in scope, and where it was set."""
+
     name: str
     value: str | None  # None: declared without a value (ARG NAME), set only by --build-arg
     origin: str  # "arg" | "env" | "global-arg" | "platform"
@@ -47,6 +49,8 @@ class Variable:
 
 @dataclass(frozen=True)
 class VarRef:
+    """A $NAME or ${NAME…} reference inside an instruction."""
+
     name: str
     modifier: str | None  # ":-", "-", ":+", "+", ":?", "#", "%", ...
     word: str
@@ -61,6 +65,8 @@ class VarRef:
 
 @dataclass(frozen=True)
 class Expansion:
+    """The result of expanding an instruction's variables."""
+
     value: str
     undefined: tuple[str, ...]  # referenced, not declared at all
     unknown: tuple[str, ...]  # declared without a value (ARG NAME)

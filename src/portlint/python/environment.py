@@ -37,12 +37,16 @@ def canonical(name: str) -> str:
 
 @dataclass(frozen=True)
 class Location:
+    """A file and line where a dependency is declared."""
+
     path: str | None  # context-relative file; None for the Dockerfile
     line: int
 
 
 @dataclass(frozen=True)
 class Installed:
+    """A distribution an install step puts into a stage."""
+
     name: str  # canonical distribution name
     requirement: str  # as written
     pinned: bool
@@ -77,6 +81,8 @@ class LocalReference:
 
 @dataclass(frozen=True)
 class SystemInstall:
+    """A system package an apt/apk/dnf step installs."""
+
     instruction: Instruction
     line: int
     tool: str
@@ -86,6 +92,8 @@ class SystemInstall:
 
 @dataclass
 class StageEnvironment:
+    """The Python distributions a stage holds, and how they got there."""
+
     stage: Stage
     installed: dict[str, Installed] = field(default_factory=dict)
     base_packages: frozenset[str] = frozenset()

@@ -14,6 +14,8 @@ _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "
 
 @dataclass(frozen=True)
 class ImportRef:
+    """One import statement's module, place and guard."""
+
     module: str  # "sklearn.linear_model"; for `from . import x` the empty string
     names: tuple[str, ...]  # `from X import a, b` -> ("a", "b")
     line: int
@@ -27,6 +29,8 @@ class ImportRef:
 
 @dataclass(frozen=True)
 class ModuleImports:
+    """The imports of one Python file, or why it could not be read."""
+
     imports: tuple[ImportRef, ...]
     error: str | None = None
 

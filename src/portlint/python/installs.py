@@ -43,6 +43,8 @@ _SYSTEM_VALUE_OPTIONS = frozenset(
 
 @dataclass(frozen=True)
 class InstallCommand:
+    """What one install command (pip, uv, poetry, conda, apt, …) installs."""
+
     tool: str  # "pip" | "uv" | "poetry" | "pdm" | "flit" | "pipenv" | "conda" | "apt" | "apk" | "dnf" | ...
     line: int  # 0-based offset in the RUN's script
     specifiers: tuple[str, ...] = ()  # requirement strings / package names as written

@@ -30,6 +30,8 @@ _PY_VALUE_OPTIONS = frozenset({"-W", "-X", "-c", "--check-hash-based-pycs"})
 
 @dataclass(frozen=True)
 class EntryPoint:
+    """What CMD/ENTRYPOINT runs: a script, a module or a shell script."""
+
     instruction: Instruction
     kind: str  # "script" | "module" | "shell-script"
     target: str  # as written

@@ -16,6 +16,8 @@ def canonical(name: str) -> str:
 
 @dataclass(frozen=True)
 class ProjectDependencies:
+    """The dependencies a project file declares."""
+
     name: str | None = None
     dependencies: tuple[str, ...] = ()
     optional: dict[str, tuple[str, ...]] = field(default_factory=dict)  # extra -> requirements

@@ -24,6 +24,8 @@ _HASH_FRAGMENT = re.compile(r"#sha(256|384|512)=")
 
 @dataclass(frozen=True)
 class RequirementLine:
+    """One logical line of a requirements file."""
+
     line: int
     end_line: int
     text: str

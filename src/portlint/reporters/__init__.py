@@ -22,6 +22,8 @@ FORMATS = {
 
 @dataclass
 class Summary:
+    """Counts for the report's last line."""
+
     files: int = 0
     errors: int = 0
     warnings: int = 0
