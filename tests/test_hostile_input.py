@@ -143,3 +143,21 @@ def test_fifty_megabyte_dockerfile_is_refused_without_reading_it(tmp_path: Path)
     [finding] = json.loads(done.stdout)["findings"]
     assert finding["rule"] == "PL001" and "up to 10 MB" in finding["message"]
     assert seconds < 30 and peak_mb < 500
+
+
+def test_capped_walk_says_so_once_for_dockerfiles_sharing_the_context(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    import portlint.context.buildcontext as buildcontext
+    from portlint.lint_context import _load_build_context
+
+    monkeypatch.setattr(buildcontext, "MAX_FILES", 100)
+    _load_build_context.cache_clear()
+    for name in ("api", "worker"):
+        (tmp_path / f"{name}.Dockerfile").write_text("FROM python:3.12-slim\nCOPY . /app\n")
+    for i in range(300):
+        (tmp_path / f"f{i:03d}.txt").write_text("")
+    lint_context_dir(tmp_path, "api.Dockerfile")
+    lint_context_dir(tmp_path, "worker.Dockerfile")
+    _load_build_context.cache_clear()
+    notes = [line for line in capsys.readouterr().err.splitlines() if "holds more than 100 files" in line]
+    assert len(notes) == 1, notes

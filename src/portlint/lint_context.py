@@ -115,9 +115,7 @@ class LintContext:
     def build_context(self) -> BuildContext | None:
         if self.context_dir is None or not self.context_dir.is_dir():
             return None
-        from portlint.context.buildcontext import BuildContext
-
-        return BuildContext.load(self.context_dir)
+        return _load_build_context(self._resolved_context)
 
     @cached_property
     def images(self) -> ImageModel | None:
@@ -221,6 +219,24 @@ class LintContext:
     def command_line(self, instruction: Instruction, command_offset: int) -> int:
         """The Dockerfile line of a command found at ``command_offset`` in the RUN's script."""
         return self._parsed(instruction)[1] + command_offset
+
+
+# Dockerfiles that share a context (services/*/Dockerfile built from the root) walk it
+# once; a handful are kept, since a big context's listing is megabytes.
+@lru_cache(maxsize=8)
+def _load_build_context(root: str) -> BuildContext:
+    import sys
+
+    from portlint.context.buildcontext import MAX_FILES, BuildContext
+
+    context = BuildContext.load(Path(root))
+    if context.truncated:
+        print(
+            f"portlint: note: the build context {root} holds more than {MAX_FILES:,} files; only those were "
+            "read, so findings that need the whole context may be missed (list data folders in .dockerignore)",
+            file=sys.stderr,
+        )
+    return context
 
 
 # Bounded: Dockerfiles that share a context reuse its parses, but a scan of thousands
