@@ -229,6 +229,8 @@ def _import_severity(ref, context_path: str, image_path: str, reachable, opaque:
         return Severity.INFO, f" (optionally, under {ref.reason or 'a guard'})"
     if opaque:
         return Severity.INFO, f" (unless it comes from {opaque})"
+    if ref.in_function and not _TEST_FILE.search(context_path):
+        return Severity.WARNING, " inside a function (the container starts, and fails once that code runs)"
     if reachable is not None and image_path in reachable:
         return None, ""
     if _TEST_FILE.search(context_path):
