@@ -224,10 +224,12 @@ class ImageModel:
             matches = context.glob(relative)
         else:
             matches = [relative] if context.is_file(relative) or context.is_dir(relative) else []
+        # A file .dockerignore excludes never reaches the builder: as good as missing.
+        matches = [m for m in matches if context.is_dir(m) or not context.excluded(m)]
         dest_is_dir = into_dir or dest in self._known_dirs(image) or image.has_dir(dest)
         if not matches and not context.truncated:
-            # Missing from the context (PL210 says so; a glob may match files made before
-            # the build, like wheels): later steps that read them are not blamed again.
+            # Missing from the context or ignored (PL210 says so; a glob may match files made
+            # before the build, like wheels): later steps that read them are not blamed again.
             if has_glob(relative):
                 target = dest if dest_is_dir else posixpath.dirname(dest)
             else:

@@ -8,6 +8,11 @@ from functools import lru_cache
 from portlint.knowledge import load
 
 
+# A build or fork of a distribution, named by a suffix: faiss-cpu, kafka-python-ng,
+# opencv-python-headless, cupy-cuda12x. Plugins (flask-cors, torch-geometric) are not.
+_VARIANT = re.compile(r"-(cpu|gpu|ng|binary|headless|lite|fork|nightly|macos|metal|rocm|cuda\d*x?|cu\d+)")
+
+
 def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
@@ -70,6 +75,10 @@ def satisfied_by(module: str, installed: set[str] | frozenset[str]) -> str | Non
     for candidate in candidates:
         if candidate in installed:
             return candidate
+    for candidate in candidates:  # builds and forks: faiss-cpu, kafka-python-ng, tensorflow-gpu
+        variant = next((d for d in sorted(installed) if _VARIANT.fullmatch(d[len(candidate):]) and d.startswith(candidate)), None)
+        if variant is not None:
+            return variant
     top = module.split(".")[0]
     if canonical(top) in installed:  # a distribution named like the import: a shim (dotenv, bs4) at worst
         return canonical(top)
