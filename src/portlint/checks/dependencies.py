@@ -194,9 +194,14 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
             if left_behind is not None:
                 cause = f"and {left_behind} defines it in the build context, but no COPY puts it into the image"
                 fix = f"COPY {left_behind} next to {image_path.rsplit('/', 1)[-1]} in the image"
-            else:
+            elif distributions_for(key)[1]:
                 cause = f"but no step installs {_candidates_text(candidates)} in the image (copied to {image_path})"
                 fix = f"Add {candidates[0]}==<version> to the requirements the Dockerfile installs"
+            else:  # a name portlint does not know: a local module as likely as a package
+                cause = (f"but no file in the image defines it and no step installs a package named "
+                         f"{_candidates_text(candidates)} (copied to {image_path})")
+                fix = (f"COPY the module that defines '{top}' into the image, or install the package that "
+                       f"provides it (e.g. {candidates[0]}==<version>)")
             outcome = (
                 "in the container that import fails and the code takes its fallback"
                 if ref.optional
