@@ -14,8 +14,10 @@ from portlint.registry import check
 TYPOGRAPHIC_FLAG = re.compile(r"^[\u2010-\u2015\u2212]{1,2}(?=[a-z-]+(=|$))")
 
 _TEST_FILE = re.compile(
-    r"(^|/)(tests?|testing|docs?|examples?|scripts?|tools|notebooks?|benchmarks?)/"
-    r"|(^|/)(test_[^/]*|[^/]*_test|conftest|setup|noxfile|tasks|fabfile)\.py$"
+    r"(^|/)(tests?|testing|docs?|examples?|scripts?|tools|notebooks?|benchmarks?|experiments?|sandbox"
+    r"|\.github|\.gitlab|\.circleci|\.devcontainer|ci|hack|devtools)/"
+    r"|(^|/)(test_[^/]*|[^/]*_test|conftest|setup)\.py$"
+    r"|^(noxfile|tasks|fabfile)\.py$"  # task runners sit at the root (app/tasks.py is Celery's)
 )
 _MAIN_REQUIREMENTS = re.compile(r"(^|/)requirements(/(base|main|prod|production|runtime)\.txt|[-_.]?(prod|production|runtime|main|base)?\.txt)$")
 
