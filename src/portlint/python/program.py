@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 _PYTHON = re.compile(r"^(python|pypy)(\d+(\.\d+)?)?$")
 _WRAPPERS = {"tini", "dumb-init", "exec", "gosu", "su-exec", "runuser", "nice", "nohup", "time", "env"}
+# gunicorn's short worker names and the package each one imports (sync and gthread are built in)
+_GUNICORN_WORKERS = {"sync": "", "gthread": "", "eventlet": "eventlet", "gevent": "gevent", "tornado": "tornado"}
 _APP_SERVERS = {"gunicorn", "uvicorn", "hypercorn", "daphne", "waitress-serve", "granian"}
 _SERVER_VALUE_OPTIONS = frozenset(
     "-b --bind -w --workers -k --worker-class -c --config --timeout -t --host --port --chdir --app-dir "
@@ -87,9 +89,14 @@ def entrypoints_from_argv(argv: tuple[str, ...], instruction: Instruction, workd
         while index < len(argv):
             word = argv[index]
             option = word.split("=", 1)[0]
-            if option in ("--chdir", "--app-dir") :
-                value = word.split("=", 1)[1] if "=" in word else (argv[index + 1] if index + 1 < len(argv) else "")
+            value = word.split("=", 1)[1] if "=" in word else (argv[index + 1] if index + 1 < len(argv) else "")
+            if option in ("--chdir", "--app-dir"):
                 chdir = posixpath.normpath(posixpath.join(workdir, value))
+            if name == "gunicorn" and option in ("-k", "--worker-class"):
+                # gunicorn imports its worker class at start: -k uvicorn.workers.UvicornWorker needs uvicorn
+                worker = _GUNICORN_WORKERS.get(value, value.rsplit(".", 1)[0] if "." in value else None)
+                if worker:
+                    found.append(EntryPoint(instruction, "module", value, workdir, worker))
             if word.startswith("-"):
                 index += 1 if "=" in word or option not in _SERVER_VALUE_OPTIONS else 2
                 continue
