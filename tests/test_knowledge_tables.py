@@ -8,6 +8,7 @@ import re
 import pytest
 
 from portlint.knowledge import base_image, floating_major_images, load
+from portlint.python.distributions import canonical
 
 CANONICAL = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PLATFORM = re.compile(r"^linux/(386|amd64|arm|arm64|ppc64le|riscv64|s390x)(/v[5-8])?$|^windows/amd64$")
@@ -63,3 +64,11 @@ def test_system_python_packages() -> None:
         for entry in data[family].values():
             assert entry["distribution"]
             _sourced(entry)
+
+
+def test_console_scripts() -> None:
+    commands = load("console_scripts")["commands"]
+    assert commands["uvicorn"]["distributions"] == ["uvicorn"]
+    for command, entry in commands.items():
+        assert entry["distributions"] and entry["source"].startswith("https://"), command
+        assert all(d == canonical(d) for d in entry["distributions"]), command

@@ -509,6 +509,7 @@ def entrypoint_file_missing(ctx: LintContext) -> Iterator[Hit]:
     from portlint.python.program import find_entrypoints
 
     final_index = len(ctx.dockerfile.stages) - 1
+    yield from _missing_programs(ctx, env, image, final_index)
     entries, _ = find_entrypoints(ctx, final_index)
     workdir_set = _workdir_declared(ctx)
     for entry in entries:
@@ -564,6 +565,46 @@ def _missing_module(ctx: LintContext, env, image, entry) -> Iterator[Hit]:
         f"installed package provides it; the container fails with ModuleNotFoundError: No module named '{top}'",
         fix=f"COPY the package that defines {module} into the image (or install it)",
     )
+
+
+_PATH_DIRS = ("/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin", "/root/.local/bin")
+
+
+def _missing_programs(ctx: LintContext, env, image, stage_index: int) -> Iterator[Hit]:
+    """CMD ["uvicorn", …] with uvicorn never installed: the shell finds no such program."""
+    if env.opaque or not env.base_known:
+        return
+    from portlint.python.distributions import (
+        console_script_distributions,
+        requested_extras,
+        transitive_closure,
+    )
+    from portlint.python.program import effective_argv, stage_command
+
+    installed = set(env.installed) | set(env.base_packages)
+    extras = {name: requested_extras(item.requirement) for name, item in env.installed.items()}
+    present = installed | set(transitive_closure(installed, extras))
+    runs, _ = stage_command(ctx, stage_index)
+    seen: set[str] = set()
+    for instruction, argv, _workdir in runs:
+        argv = effective_argv(argv)
+        program = argv[0] if argv else ""
+        providers = console_script_distributions(program)
+        if not providers or program in seen or any(d in present for d in providers):
+            continue
+        seen.add(program)
+        if program in env.system_packages or f"python3-{program}" in env.system_packages or f"py3-{program}" in env.system_packages:
+            continue  # apt-get install gunicorn / python3-uvicorn
+        if _mentioned_by_run(ctx, program) or any(
+            image.is_opaque(f"{d}/{program}") or f"{d}/{program}" in image.files for d in _PATH_DIRS
+        ):
+            continue  # pipx/uv tool/curl installed it, or a COPY put it on PATH
+        yield Hit(
+            instruction.span,
+            f"{instruction.keyword} runs {program}, but no step installs {providers[0]}, the package that "
+            f"provides that command; the container exits at start with 'executable file not found in $PATH'",
+            fix=f"Add {providers[0]}==<version> to the requirements the Dockerfile installs",
+        )
 
 
 def _exec_form_with_spaces(entry, word: str) -> Hit:

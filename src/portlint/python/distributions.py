@@ -7,7 +7,6 @@ from functools import lru_cache
 
 from portlint.knowledge import load
 
-
 # A build or fork of a distribution, named by a suffix: faiss-cpu, kafka-python-ng,
 # opencv-python-headless, cupy-cuda12x. Plugins (flask-cors, torch-geometric) are not.
 _VARIANT = re.compile(r"-(cpu|gpu|ng|binary|headless|lite|fork|nightly|macos|metal|rocm|cuda\d*x?|cu\d+)")
@@ -166,3 +165,9 @@ def metapackage_contents(package: str) -> tuple[str, ...]:
     """System packages a metapackage installs (build-essential: gcc, make, …)."""
     entry = load("system_libraries").get("metapackages", {}).get(package)
     return tuple(entry["provides"]) if entry else ()
+
+
+def console_script_distributions(command: str) -> tuple[str, ...]:
+    """Distributions that install ``command`` on PATH (uvicorn -> uvicorn); () if unknown."""
+    entry = load("console_scripts").get("commands", {}).get(command)
+    return tuple(canonical(d) for d in entry["distributions"]) if entry else ()

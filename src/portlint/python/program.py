@@ -41,7 +41,7 @@ class EntryPoint:
     module: str | None = None
 
 
-def _effective_argv(argv: tuple[str, ...]) -> tuple[str, ...]:
+def effective_argv(argv: tuple[str, ...]) -> tuple[str, ...]:
     """Strip tini/dumb-init/exec/env wrappers in front of the real program."""
     while argv:
         name = argv[0].rsplit("/", 1)[-1]
@@ -59,7 +59,7 @@ def _effective_argv(argv: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def entrypoints_from_argv(argv: tuple[str, ...], instruction: Instruction, workdir: str) -> list[EntryPoint]:
-    argv = _effective_argv(argv)
+    argv = effective_argv(argv)
     if not argv:
         return []
     name = argv[0].rsplit("/", 1)[-1]
