@@ -589,6 +589,10 @@ def _missing_programs(ctx: LintContext, env, image, stage_index: int) -> Iterato
     for instruction, argv, _workdir in runs:
         argv = effective_argv(argv)
         program = argv[0] if argv else ""
+        if program == "python" and program not in seen:
+            seen.add(program)
+            yield from _python_alias_missing(ctx, env, image, instruction, stage_index)
+            continue
         providers = console_script_distributions(program)
         if not providers or program in seen or any(d in present for d in providers):
             continue
@@ -605,6 +609,30 @@ def _missing_programs(ctx: LintContext, env, image, stage_index: int) -> Iterato
             f"provides that command; the container exits at start with 'executable file not found in $PATH'",
             fix=f"Add {providers[0]}==<version> to the requirements the Dockerfile installs",
         )
+
+
+# Ways an image gets a `python` command besides the python3 package: a venv or conda on
+# PATH, a symlink or alternative, pyenv, uv's managed Pythons.
+_PYTHON_ALIAS_HINTS = ("python-is-python3", "venv", "virtualenv", "conda", "mamba", "pyenv", "ln ", "update-alternatives", "uv ")
+
+
+def _python_alias_missing(ctx: LintContext, env, image, instruction, stage_index: int) -> Iterator[Hit]:
+    """Debian and Ubuntu install python3 without a `python` command (python-is-python3 adds it)."""
+    from portlint.knowledge import base_image
+
+    root = ctx.root_image(ctx.dockerfile.stages[stage_index])
+    facts = base_image(root.ref.name, root.ref.tag) if root.kind == "image" and root.ref is not None else None
+    if not facts or facts.get("os_family") not in ("debian", "ubuntu") or facts.get("python_packages"):
+        return  # python:* images have `python`; unknown images may too
+    if "python" in env.system_packages or image.opaque or any(_mentioned_by_run(ctx, hint) for hint in _PYTHON_ALIAS_HINTS):
+        return
+    yield Hit(
+        instruction.span,
+        f"{instruction.keyword} runs python, but {root.text} gets only a python3 command from its packages "
+        f"(Debian and Ubuntu have no 'python' without python-is-python3); the container exits at start with "
+        f"'executable file not found in $PATH'",
+        fix="Run python3 instead, or add python-is-python3 to the apt-get install",
+    )
 
 
 def _exec_form_with_spaces(entry, word: str) -> Hit:
