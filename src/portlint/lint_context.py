@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from portlint.dockerfile.images import ImageRef, parse_image
 from portlint.dockerfile.model import Dockerfile, Instruction, Stage
@@ -47,6 +47,15 @@ class BaseImage:
         if not self.variables:
             return ""
         return f" (via ARG {', '.join(self.variables)})"
+
+    @property
+    def facts(self) -> dict[str, Any] | None:
+        """What the knowledge tables say about this image; None for one they do not know."""
+        if self.kind != "image" or self.ref is None:
+            return None
+        from portlint.knowledge import base_image
+
+        return base_image(self.ref.name, self.ref.tag)
 
 
 @dataclass

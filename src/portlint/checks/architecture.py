@@ -193,20 +193,12 @@ def _platform_covered(target: str, published: list[str]) -> bool:
     return False
 
 
-def _facts(ctx: LintContext, base):
-    from portlint.knowledge import base_image
-
-    if base.kind != "image" or base.ref is None:
-        return None
-    return base_image(base.ref.name, base.ref.tag)
-
-
 @check("PL405")
 def single_arch_base_image(ctx: LintContext) -> Iterator[Hit]:
     for base in ctx.base_images:
         if base.stage.platform:  # pinned (PL401) or following $BUILDPLATFORM/$TARGETPLATFORM on purpose
             continue
-        facts = _facts(ctx, base)
+        facts = base.facts
         if not facts or not facts.get("platforms"):
             continue
         missing = [p for p in ctx.platforms if not _platform_covered(p, facts["platforms"])]
@@ -223,7 +215,7 @@ def single_arch_base_image(ctx: LintContext) -> Iterator[Hit]:
 @check("PL406")
 def gpu_only_base_image(ctx: LintContext) -> Iterator[Hit]:
     for base in ctx.base_images:
-        facts = _facts(ctx, base)
+        facts = base.facts
         if not facts or not facts.get("gpu"):
             continue
         yield Hit(
@@ -305,13 +297,9 @@ def no_wheel_for_platform(ctx: LintContext) -> Iterator[Hit]:
 
 @check("PL408")
 def musl_incompatible_wheels(ctx: LintContext) -> Iterator[Hit]:
-    from portlint.knowledge import base_image
-
     for env, item in _installed_items(ctx):
         base = ctx.root_image(env.stage)
-        if base.kind != "image" or base.ref is None:
-            continue
-        facts = base_image(base.ref.name, base.ref.tag) or {}
+        facts = base.facts or {}
         if facts.get("libc") != "musl":
             continue
         wheels = _wheel_facts(item.name)

@@ -142,21 +142,14 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
     env, image = _final(ctx)
     if env is None or image is None or not env.base_known:
         return  # an unknown base image may ship anything
-    from portlint.python.distributions import (
-        distributions_for,
-        requested_extras,
-        satisfied_by,
-        transitive_closure,
-    )
+    from portlint.python.distributions import distributions_for, satisfied_by
     from portlint.python.imports import stdlib_modules
     from portlint.python.program import ModuleIndex
 
     index = ModuleIndex(image)
     if not index.by_path:
         return
-    installed = set(env.installed) | set(env.base_packages)
-    extras = {name: requested_extras(item.requirement) for name, item in env.installed.items()}
-    closure = transitive_closure(installed, extras)
+    installed, closure = _installed_and_brought(env)
     stdlib = stdlib_modules()
     reachable = _reachable(ctx, image, index)
     opaque = ", ".join(dict.fromkeys(env.opaque))
@@ -216,6 +209,16 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 path=where,
                 severity=severity,
             )
+
+
+def _installed_and_brought(env) -> tuple[set[str], dict[str, str]]:
+    """The stage's distributions (installed or shipped by the base image), and those their
+    dependencies and requested extras bring along: dependency -> what brings it."""
+    from portlint.python.distributions import requested_extras, transitive_closure
+
+    installed = set(env.installed) | set(env.base_packages)
+    extras = {name: requested_extras(item.requirement) for name, item in env.installed.items()}
+    return installed, transitive_closure(installed, extras)
 
 
 def _module_left_in_context(ctx: LintContext, top: str) -> str | None:
@@ -474,11 +477,7 @@ def missing_system_library(ctx: LintContext) -> Iterator[Hit]:
 
 def _minimal_image_family(base) -> str | None:
     """'debian' or 'alpine' for a slim or Alpine image the tables know; None otherwise."""
-    if base.kind != "image" or base.ref is None:
-        return None
-    from portlint.knowledge import base_image
-
-    facts = base_image(base.ref.name, base.ref.tag) or {}
+    facts = base.facts or {}
     family = {"debian": "debian", "ubuntu": "debian", "alpine": "alpine"}.get(facts.get("os_family", ""))
     if family is None or not (facts.get("slim") or family == "alpine"):
         return None
@@ -553,8 +552,7 @@ def _missing_module(ctx: LintContext, env, image, entry) -> Iterator[Hit]:
         yield _exec_form_with_spaces(entry, module)
         return
     index = ModuleIndex(image)
-    workdir = image.workdir.get(entry.instruction.index, image.final_workdir)
-    would_be = posixpath.join(workdir, top)  # where `python -m top` looks first: the working directory
+    would_be = posixpath.join(image.workdir_at(entry.instruction), top)  # where `python -m top` looks first: the working directory
     if index.is_local(module) or image.is_opaque(entry.image_path or would_be) or image.is_opaque(would_be + ".py"):
         return
     if satisfied_by(module, set(env.installed) | set(env.base_packages)):
@@ -574,16 +572,11 @@ def _missing_programs(ctx: LintContext, env, image, stage_index: int) -> Iterato
     """CMD ["uvicorn", …] with uvicorn never installed: the shell finds no such program."""
     if env.opaque or not env.base_known:
         return
-    from portlint.python.distributions import (
-        console_script_distributions,
-        requested_extras,
-        transitive_closure,
-    )
+    from portlint.python.distributions import console_script_distributions
     from portlint.python.program import effective_argv, stage_command
 
-    installed = set(env.installed) | set(env.base_packages)
-    extras = {name: requested_extras(item.requirement) for name, item in env.installed.items()}
-    present = installed | set(transitive_closure(installed, extras))
+    installed, brought = _installed_and_brought(env)
+    present = installed | set(brought)
     runs, _ = stage_command(ctx, stage_index)
     seen: set[str] = set()
     for instruction, argv, _workdir in runs:
@@ -618,10 +611,8 @@ _PYTHON_ALIAS_HINTS = ("python-is-python3", "venv", "virtualenv", "conda", "mamb
 
 def _python_alias_missing(ctx: LintContext, env, image, instruction, stage_index: int) -> Iterator[Hit]:
     """Debian and Ubuntu install python3 without a `python` command (python-is-python3 adds it)."""
-    from portlint.knowledge import base_image
-
     root = ctx.root_image(ctx.dockerfile.stages[stage_index])
-    facts = base_image(root.ref.name, root.ref.tag) if root.kind == "image" and root.ref is not None else None
+    facts = root.facts
     if not facts or facts.get("os_family") not in ("debian", "ubuntu") or facts.get("python_packages"):
         return  # python:* images have `python`; unknown images may too
     if "python" in env.system_packages or image.opaque or any(_mentioned_by_run(ctx, hint) for hint in _PYTHON_ALIAS_HINTS):

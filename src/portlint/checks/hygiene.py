@@ -78,11 +78,7 @@ def _base_image_env(ctx: LintContext, stage) -> frozenset[str] | None:
     base = ctx.root_image(stage)
     if base.kind == "scratch":
         return frozenset()
-    if base.kind != "image" or base.ref is None:
-        return None
-    from portlint.knowledge import base_image
-
-    facts = base_image(base.ref.name, base.ref.tag)
+    facts = base.facts
     if facts is None or "env" not in facts:
         return None
     return frozenset(facts["env"])

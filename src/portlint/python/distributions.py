@@ -75,7 +75,7 @@ def satisfied_by(module: str, installed: set[str] | frozenset[str]) -> str | Non
         if candidate in installed:
             return candidate
     for candidate in candidates:  # builds and forks: faiss-cpu, kafka-python-ng, tensorflow-gpu
-        variant = next((d for d in sorted(installed) if _VARIANT.fullmatch(d[len(candidate):]) and d.startswith(candidate)), None)
+        variant = next((d for d in sorted(installed) if d.startswith(candidate) and _VARIANT.fullmatch(d[len(candidate):])), None)
         if variant is not None:
             return variant
     top = module.split(".")[0]

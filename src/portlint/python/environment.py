@@ -222,15 +222,11 @@ class EnvironmentBuilder:
             env.lock_files = set(inherited.lock_files)
         elif root.kind == "scratch":
             env.base_known = True
-        elif root.kind == "image" and root.ref is not None:
-            from portlint.knowledge import base_image
-
-            facts = base_image(root.ref.name, root.ref.tag)
-            if facts is not None and "python_packages" in facts:
-                env.base_known = True
-                env.base_packages = frozenset(canonical(p) for p in facts["python_packages"])
-                if facts.get("python_packages_partial"):  # Anaconda-style: hundreds more than listed
-                    env.opaque.append(f"the packages bundled in {root.text}")
+        elif "python_packages" in (facts := root.facts or {}):
+            env.base_known = True
+            env.base_packages = frozenset(canonical(p) for p in facts["python_packages"])
+            if facts.get("python_packages_partial"):  # Anaconda-style: hundreds more than listed
+                env.opaque.append(f"the packages bundled in {root.text}")
         image = self.images.stages[stage.index]
         for instruction in stage.instructions:
             if instruction.keyword == "COPY" and instruction.flag("from") is not None:
@@ -448,11 +444,11 @@ class EnvironmentBuilder:
                 tool = argv[0].rsplit("/", 1)[-1] if argv else ""
                 if name not in command.text or (other is instruction and parse_install(argv) is not None):
                     continue
+                stage_image = self.images.stages[other.stage]
+                workdir = stage_image.workdir_at(other)
+                line = self.ctx.command_line(other, command.line)
                 compiled = _compiled_from(argv)
                 if compiled is not None:  # pip-compile requirements.in > requirements.txt
-                    stage_image = self.images.stages[other.stage]
-                    workdir = stage_image.workdir_at(other)
-                    line = self.ctx.command_line(other, command.line)
                     if posixpath.basename(compiled) in PROJECT_FILES:
                         project = InstallCommand(tool="pip", line=command.line, options=frozenset({"--no-dev"}))
                         self._project(env, project, posixpath.dirname(compiled) or ".", other, line, stage_image, workdir, set())
@@ -465,9 +461,7 @@ class EnvironmentBuilder:
                 groups = tuple(option_values(argv, "--with", "--group", "-G"))
                 options = {"--only"} if tool == "poetry" else {o for o in argv if o in ("--no-dev", "--only-group")}
                 export = InstallCommand(tool=tool, line=command.line, extras_groups=groups, options=frozenset(options))
-                stage_image = self.images.stages[other.stage]
-                line = self.ctx.command_line(other, command.line)
-                self._project(env, export, ".", other, line, stage_image, stage_image.workdir_at(other), set())
+                self._project(env, export, ".", other, line, stage_image, workdir, set())
                 return
         env.opaque.append(written)
 
