@@ -87,3 +87,18 @@ def test_plain_paths_skip_click_and_match_the_click_command_line() -> None:
 def test_missing_default_dockerfile_on_the_fast_path(tmp_path: Path) -> None:
     done = subprocess.run(_command(), cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and done.stderr.startswith("portlint: error:") and "Traceback" not in done.stderr
+
+
+def test_findings_sharing_a_line_come_out_in_the_same_order_every_run(tmp_path: Path) -> None:
+    """Two PL204 findings on one line: the report must not depend on hash randomization."""
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12.7-slim\nCOPY . /usr/src\nRUN pip install --no-cache-dir flask==3.0.3\n")
+    (tmp_path / "requirements.txt").write_text("flask==3.0.3\n")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1"\ndependencies = ["flask==3.0.3"]\n')
+    outputs = set()
+    for seed in ("1", "2", "3", "4"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        done = subprocess.run(_command() + ["--format", "json", "Dockerfile"], cwd=tmp_path,
+                              capture_output=True, text=True, env=env, timeout=60)
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+    assert [f["rule"] for f in json.loads(outputs.pop())["findings"]].count("PL204") == 2

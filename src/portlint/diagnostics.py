@@ -67,8 +67,10 @@ class Finding:
     fix: str | None
     source_line: str | None = None
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.column, self.rule)
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        # The message breaks ties (one rule, two findings on a line), so the order does
+        # not depend on set iteration and reports are the same from run to run.
+        return (self.path, self.line, self.column, self.rule, self.message)
 
     def to_dict(self) -> dict[str, object]:
         return {
