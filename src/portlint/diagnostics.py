@@ -92,3 +92,4 @@ class FileResult:
 
     path: str
     findings: list[Finding]
+    unknown_images: tuple[str, ...] = ()  # base images the knowledge does not describe

@@ -155,7 +155,8 @@ def lint_target(target: Target, settings: Settings, registry: Registry, enabled:
 
     if target.context is not None and not target.context_given:
         target = _infer_context(target, dockerfile)
-    ctx = LintContext(dockerfile=dockerfile, context_dir=target.context, platforms=settings.platforms)
+    ctx = LintContext(dockerfile=dockerfile, context_dir=target.context, platforms=settings.platforms,
+                      declared_images=settings.base_images)
     stamper = _Stamper(target, settings, ctx)
     for rule_id in sorted(enabled):
         rule = registry.rules[rule_id]
@@ -177,7 +178,7 @@ def lint_target(target: Target, settings: Settings, registry: Registry, enabled:
         for hit in ctx.file_problems:
             stamper.add(registry.rules[PARSE_ERROR], hit)
     findings = sorted(set(stamper.findings), key=Finding.sort_key)
-    return FileResult(target.display, findings)
+    return FileResult(target.display, findings, ctx.unknown_base_images)
 
 
 MAX_CONTEXT_CLIMB = 3

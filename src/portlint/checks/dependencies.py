@@ -140,8 +140,10 @@ def transitive_dependency(ctx: LintContext) -> Iterator[Hit]:
 
 def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
     env, image = _final(ctx)
-    if env is None or image is None or not env.base_known:
-        return  # an unknown base image may ship anything
+    if env is None or image is None or (transitive and not env.base_known):
+        return
+    # An unknown base image may ship anything: its gaps are reported, as info, naming it.
+    unknown_base = None if env.base_known else ctx.root_image(env.stage).text
     from portlint.python.distributions import distributions_for, satisfied_by
     from portlint.python.imports import stdlib_modules
     from portlint.python.program import ModuleIndex
@@ -149,7 +151,7 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
     index = ModuleIndex(image)
     if not index.by_path:
         return
-    installed, closure = _installed_and_brought(env)
+    installed, closure = _installed_and_brought(ctx, env)
     stdlib = stdlib_modules()
     reachable = _reachable(ctx, image, index)
     opaque = ", ".join(dict.fromkeys(env.opaque))
@@ -184,7 +186,7 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 continue
             if transitive or via is not None:
                 continue
-            severity, context = _import_severity(ref, placed.context_path, image_path, reachable, opaque)
+            severity, context = _import_severity(ref, placed.context_path, image_path, reachable, opaque, unknown_base)
             left_behind = _module_left_in_context(ctx, top)
             if left_behind is not None:
                 cause = f"and {left_behind} defines it in the build context, but no COPY puts it into the image"
@@ -211,14 +213,47 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
             )
 
 
-def _installed_and_brought(env) -> tuple[set[str], dict[str, str]]:
-    """The stage's distributions (installed or shipped by the base image), and those their
-    dependencies and requested extras bring along: dependency -> what brings it."""
-    from portlint.python.distributions import requested_extras, transitive_closure
+def _installed_and_brought(ctx: LintContext, env) -> tuple[set[str], dict[str, str]]:
+    """What the stage can import from, and what the Dockerfile's own installs bring along.
 
-    installed = set(env.installed) | set(env.base_packages)
-    extras = {name: requested_extras(item.requirement) for name, item in env.installed.items()}
-    return installed, transitive_closure(installed, extras)
+    The first set holds the installed distributions, the base image's and everything
+    the base image's packages depend on (the image ships those, however they got
+    there).  The map holds what the Dockerfile's installs pull in through their
+    dependencies and requested extras, for the image's Python and platforms:
+    dependency -> what brings it (``flask``, ``celery[redis]``)."""
+    from portlint.python.dependency_graph import Root, brought_by
+    from portlint.python.distributions import requested_extras
+
+    target = image_target(ctx, env.stage)
+    base_roots = [root for root in env.base_roots if root.name not in env.installed]
+    installed = set(env.installed) | set(env.base_packages) | set(brought_by(base_roots, target))
+    roots = [Root(name, exact_version(item.requirement), requested_extras(item.requirement))
+             for name, item in env.installed.items()]
+    brought = brought_by(roots, target)
+    return installed, {name: via for name, via in brought.items() if name not in installed}
+
+
+def image_target(ctx: LintContext, stage):
+    """The Python and CPU architectures a stage's image runs on, as far as portlint knows."""
+    from portlint.knowledge.package_index import ARCHITECTURE_OF_PLATFORM
+    from portlint.python.dependency_graph import Target
+    from portlint.python.interpreter import image_python
+
+    python = image_python(ctx, stage)
+    architectures = tuple(dict.fromkeys(
+        ARCHITECTURE_OF_PLATFORM.get(p.split("/")[1], p.split("/")[1]) for p in ctx.platforms if "/" in p
+    ))
+    return Target(python.version if python else None, architectures or None)
+
+
+def exact_version(requirement: str) -> str | None:
+    """'numpy==1.21.6' -> '1.21.6'; None for anything but one exact pin."""
+    from portlint.python.requirements import parse_requirements
+
+    parsed = parse_requirements(requirement)
+    if not parsed or not parsed[0].pinned or not parsed[0].specifier.startswith("=="):
+        return None
+    return parsed[0].specifier.lstrip("=").strip() or None
 
 
 def _module_left_in_context(ctx: LintContext, top: str) -> str | None:
@@ -233,10 +268,14 @@ def _candidates_text(candidates: tuple[str, ...]) -> str:
     return "'" + "', '".join(candidates[:-1]) + f"' or '{candidates[-1]}'"
 
 
-def _import_severity(ref, context_path: str, image_path: str, reachable, opaque: str) -> tuple[Severity | None, str]:
+def _import_severity(ref, context_path: str, image_path: str, reachable, opaque: str,
+                     unknown_base: str | None = None) -> tuple[Severity | None, str]:
     """Error when the running program executes the import; weaker when it may not."""
     if ref.optional:
         return Severity.INFO, f" (optionally, under {ref.reason or 'a guard'})"
+    if unknown_base is not None:
+        return Severity.INFO, (f" (unless the base image {unknown_base} provides it: portlint does not know what "
+                               "that image ships; declare it under [tool.portlint.base-images])")
     if opaque:
         return Severity.INFO, f" (unless it comes from {opaque})"
     if ref.in_function and not _TEST_FILE.search(context_path):
@@ -575,7 +614,7 @@ def _missing_programs(ctx: LintContext, env, image, stage_index: int) -> Iterato
     from portlint.python.distributions import console_script_distributions
     from portlint.python.program import effective_argv, stage_command
 
-    installed, brought = _installed_and_brought(env)
+    installed, brought = _installed_and_brought(ctx, env)
     present = installed | set(brought)
     runs, _ = stage_command(ctx, stage_index)
     seen: set[str] = set()
