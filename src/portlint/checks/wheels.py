@@ -43,9 +43,10 @@ class Judged:
 
 
 def _installed_items(ctx: LintContext):
+    """pip-installed requirements of every stage, and what ``pip wheel``/``pip download`` fetch."""
     seen = set()
     for env in ctx.environments or []:
-        for item in env.installed.values():
+        for item in [*env.installed.values(), *env.built_wheels.values()]:
             if item.instruction is None or item.tool not in _PIP_TOOLS:
                 continue
             key = (item.name, item.where)
@@ -124,10 +125,23 @@ def _first_with_wheel(judged: Judged, architecture: str | None, musl: bool, mino
     return None
 
 
+def _minors_label(text: str) -> str:
+    """'7-10' -> 'CPython 3.7-3.10'; '8-' -> 'CPython 3.8+'; '9,11-12' -> 'CPython 3.9, 3.11-3.12'."""
+    parts = []
+    for part in text.split(","):
+        first, dash, last = part.partition("-")
+        parts.append(f"3.{first}" + ("+" if dash and not last else f"-3.{last}" if dash else ""))
+    return "CPython " + ", ".join(parts)
+
+
 def _wheel_summary(coverage) -> str:
-    names = {"any": "pure Python"}
-    shown = [names.get(c, c.replace("musl-", "musl ")) for c in coverage.wheels]
-    return ", ".join(shown) if shown else "none"
+    """'x86_64 and aarch64 for CPython 3.7-3.10, i686 for CPython 3.7-3.9'."""
+    groups: dict[str, list[str]] = {}
+    for name, minors in coverage.wheels.items():
+        groups.setdefault(minors, []).append("pure Python" if name == "any" else name.replace("musl-", "musl "))
+    if not groups:
+        return "none"
+    return "; ".join(f"{', '.join(names)} for {_minors_label(minors)}" for minors, names in groups.items())
 
 
 def _fallback(coverage) -> str:
@@ -159,14 +173,14 @@ def no_wheel_for_platform(ctx: LintContext) -> Iterator[Hit]:
         missing = [a for a in architectures if not coverage.has_wheel(a, False, minor)]
         if not missing:
             continue
-        platforms = ", ".join(_PLATFORM_OF_ARCHITECTURE.get(a, a) for a in missing)
+        platforms = " or ".join(_PLATFORM_OF_ARCHITECTURE.get(a, a) for a in missing)
         first = _first_with_wheel(judged, missing[0], False, minor)
         upgrade = f"Upgrade to {judged.record.name}>={first} (the first release with {missing[0]} wheels)" if first else (
             f"No release of {judged.record.name} has {missing[0]} wheels; build only for the platforms it supports")
         yield Hit(
             Span(judged.item.where.line),
-            f"{judged.label} has no wheel for {platforms} (its Linux wheels: {_wheel_summary(coverage)}"
-            f"{f' for CPython {python.short}' if minor is not None else ''}); on such a machine {_fallback(coverage)}",
+            f"{judged.label} has no wheel for {platforms}{f' with CPython {python.short}' if minor is not None else ''} "
+            f"(its Linux wheels: {_wheel_summary(coverage)}); on such a machine {_fallback(coverage)}",
             fix=f"{upgrade}, or narrow the targets with --platform",
             path=judged.item.where.path,
         )
@@ -206,9 +220,14 @@ def musl_incompatible_wheels(ctx: LintContext) -> Iterator[Hit]:
         first = _first_with_wheel(judged, missing[0], True, minor)
         label = judged.label if judged.pinned or _specifier(item.requirement) else f"{item.requirement} (newest release {judged.version})"
         base = ctx.root_image(env.stage)
+        where = ""
+        if len(missing) < len(architectures):
+            where = f" for {' or '.join(_PLATFORM_OF_ARCHITECTURE.get(a, a) for a in missing)}"
+        if minor is not None:
+            where += f" with CPython {python.short}"
         yield Hit(
             Span(item.where.line),
-            f"{label} ships no musllinux wheel{f' for CPython {python.short}' if minor is not None else ''} "
+            f"{label} ships no musllinux wheel{where} "
             f"(its Linux wheels: {_wheel_summary(coverage)}), and {base.text} uses musl libc: "
             + ("pip compiles it from source (slow, and it needs a compiler and headers)" if coverage.sdist
                else "there is no sdist either, so pip fails with 'No matching distribution found'"),
@@ -236,14 +255,15 @@ def python_version_mismatch(ctx: LintContext) -> Iterator[Hit]:
         admitted = record.admits_python(index, python.version)
         if admitted is False:
             last = record.newest(python.version, before=index)
+            newest = f"; the newest release for Python {python.short} is {record.versions[last]}" if last is not None else ""
             yield Hit(
                 span,
                 f"{judged.label} requires Python {record.requires_python(index)}, but the image runs Python "
-                f"{python.version} ({python.source}); pip fails with 'No matching distribution found for "
-                f"{item.name}'",
-                fix=(f"Pin a release that supports Python {python.short} (the newest before it: "
-                     f"{item.name}=={record.versions[last]}, or a newer one), or change the base image's Python")
-                if last is not None else f"Pin a newer {item.name} that supports Python {python.short}, or change the base image's Python",
+                f"{python.version} ({python.source}), so pip fails with 'No matching distribution found for "
+                f"{item.name}'{newest}",
+                fix=(f"Pin {item.name}=={record.versions[last]} (or a newer release that supports Python {python.short}), "
+                     "or change the base image's Python") if last is not None
+                else f"Pin a newer {item.name} that supports Python {python.short}, or change the base image's Python",
                 path=path,
                 severity=Severity.ERROR,
             )
@@ -252,42 +272,37 @@ def python_version_mismatch(ctx: LintContext) -> Iterator[Hit]:
         if not coverage.platform_wheels() or coverage.pure:
             continue
         musl = _musl(ctx, judged.env)
-        if any(coverage.has_wheel(a, musl, python.minor) for a in (architectures or [None])):
+        targets = architectures or [None]
+        if any(coverage.has_wheel(a, musl, python.minor) for a in targets):
             continue
-        if not any(coverage.has_wheel(a, musl, None) for a in (architectures or [None])):
+        if not any(coverage.has_wheel(a, musl, None) for a in targets):
             continue  # no wheel for these CPUs at all: PL407/PL408 say so
-        last = _last_with_wheel(record, index, musl, python.minor, architectures)
-        where = f"(the last release with one: {record.versions[last]})" if last is not None else ""
+        earlier = _nearest_with_wheel(record, range(index - 1, -1, -1), musl, python.minor, targets)
+        later = _nearest_with_wheel(record, range(index + 1, len(record.versions)), musl, python.minor, targets)
+        hint = (f"the last release with a CPython {python.short} wheel is {record.versions[earlier]}" if earlier is not None
+                else f"CPython {python.short} wheels start at {item.name} {record.versions[later]}" if later is not None
+                else f"no release of {item.name} has a CPython {python.short} wheel")
+        fix = (f"Pin {item.name}=={record.versions[later]} or later (wheels for CPython {python.short})" if later is not None
+               else f"Pin {item.name}=={record.versions[earlier]}" if earlier is not None
+               else f"Use a base image whose Python has {item.name} wheels") + ", or use a base image with a Python it has wheels for"
         if coverage.sdist:
             yield Hit(
                 span,
                 f"{judged.label} has no wheel for CPython {python.short} ({python.source}), only an sdist: pip "
-                f"builds it from source in the image, which needs a compiler and headers and often fails "
-                f"{where}".rstrip(),
-                fix=_python_fix(record, index, musl, python.minor, architectures, item.name, python.short),
-                path=path,
-                severity=Severity.WARNING,
+                f"builds it from source in the image, which needs a compiler and headers and often fails; {hint}",
+                fix=fix, path=path, severity=Severity.WARNING,
             )
         else:
             yield Hit(
                 span,
-                f"{judged.label} has no wheel for CPython {python.short} ({python.source}) and no sdist: "
-                f"pip fails with 'No matching distribution found for {item.name}' {where}".rstrip(),
-                fix=_python_fix(record, index, musl, python.minor, architectures, item.name, python.short),
-                path=path,
-                severity=Severity.ERROR,
+                f"{judged.label} has no wheel for CPython {python.short} ({python.source}) and no sdist, so pip "
+                f"fails with 'No matching distribution found for {item.name}'; {hint}",
+                fix=fix, path=path, severity=Severity.ERROR,
             )
 
 
-def _last_with_wheel(record, index: int, musl: bool, minor: int, architectures) -> int | None:
-    for candidate in range(index - 1, -1, -1):
-        if any(record.coverage(candidate).has_wheel(a, musl, minor) for a in (architectures or [None])):
+def _nearest_with_wheel(record, indexes, musl: bool, minor: int, targets) -> int | None:
+    for candidate in indexes:
+        if any(record.coverage(candidate).has_wheel(a, musl, minor) for a in targets):
             return candidate
     return None
-
-
-def _python_fix(record, index: int, musl: bool, minor: int, architectures, name: str, short: str) -> str:
-    for candidate in range(index + 1, len(record.versions)):
-        if any(record.coverage(candidate).has_wheel(a, musl, minor) for a in (architectures or [None])):
-            return f"Upgrade to {name}=={record.versions[candidate]} or later (wheels for CPython {short}), or use a base image with an older Python"
-    return f"Use a base image whose Python has {name} wheels"

@@ -57,12 +57,12 @@ def _from_base_image(base) -> PythonVersion | None:
     facts = base.facts or {}
     version = facts.get("python")
     if isinstance(version, str) and _VERSION.match(version):
-        return PythonVersion(version, f"{base.text}")
+        return PythonVersion(version, f"the base image {base.text}")
     name = base.ref.name.rsplit("/", 1)[-1]
     if name == "python" and base.ref.tag:
         match = _PYTHON_TAG.match(base.ref.tag)
         if match:
-            return PythonVersion(match.group(1), f"the tag of {base.text}")
+            return PythonVersion(match.group(1), f"the base image {base.text}")
     return None
 
 
@@ -87,7 +87,7 @@ def _installed_by_stage(ctx: LintContext, stage: Stage) -> PythonVersion | None:
             for command in ctx.shell(instruction).commands:
                 version = _python_from_command(command.effective().argv)
                 if version is not None:
-                    found = PythonVersion(version, f"line {ctx.command_line(instruction, command.line)}")
+                    found = PythonVersion(version, f"installed at line {ctx.command_line(instruction, command.line)}")
     return found
 
 
