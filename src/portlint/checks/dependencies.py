@@ -621,9 +621,10 @@ def _missing_programs(ctx: LintContext, env, image, stage_index: int) -> Iterato
     for instruction, argv, _workdir in runs:
         argv = effective_argv(argv)
         program = argv[0] if argv else ""
-        if program == "python" and program not in seen:
-            seen.add(program)
-            yield from _python_alias_missing(ctx, env, image, instruction, stage_index)
+        if program in ("python", "python3"):
+            if program not in seen:
+                seen.add(program)
+                yield from _python_command_missing(ctx, env, image, instruction, stage_index, program)
             continue
         providers = console_script_distributions(program)
         if not providers or program in seen or any(d in present for d in providers):
@@ -646,23 +647,44 @@ def _missing_programs(ctx: LintContext, env, image, stage_index: int) -> Iterato
 # Ways an image gets a `python` command besides the python3 package: a venv or conda on
 # PATH, a symlink or alternative, pyenv, uv's managed Pythons.
 _PYTHON_ALIAS_HINTS = ("python-is-python3", "venv", "virtualenv", "conda", "mamba", "pyenv", "ln ", "update-alternatives", "uv ")
+# Ways a stage installs a Python at all.
+_PYTHON_INSTALL_HINTS = ("python3", "python-3", "conda", "mamba", "pyenv", "uv python", "deadsnakes", "miniforge", "miniconda")
 
 
-def _python_alias_missing(ctx: LintContext, env, image, instruction, stage_index: int) -> Iterator[Hit]:
-    """Debian and Ubuntu install python3 without a `python` command (python-is-python3 adds it)."""
+def _python_command_missing(ctx: LintContext, env, image, instruction, stage_index: int, program: str) -> Iterator[Hit]:
+    """CMD python… on a base image without that command: Debian and Ubuntu install python3
+    without a `python` (python-is-python3 adds it), and nvidia/cuda, ubuntu or alpine ship
+    no Python at all until a step installs one."""
     root = ctx.root_image(ctx.dockerfile.stages[stage_index])
     facts = root.facts
-    if not facts or facts.get("os_family") not in ("debian", "ubuntu") or facts.get("python_packages"):
-        return  # python:* images have `python`; unknown images may too
-    if "python" in env.system_packages or image.opaque or any(_mentioned_by_run(ctx, hint) for hint in _PYTHON_ALIAS_HINTS):
+    if not facts or image.opaque:
         return
-    yield Hit(
-        instruction.span,
-        f"{instruction.keyword} runs python, but {root.text} gets only a python3 command from its packages "
-        f"(Debian and Ubuntu have no 'python' without python-is-python3); the container exits at start with "
-        f"'executable file not found in $PATH'",
-        fix="Run python3 instead, or add python-is-python3 to the apt-get install",
-    )
+    commands = facts.get("python_commands")
+    if commands is None:  # an entry that does not say: only the Debian/Ubuntu rule of thumb
+        if facts.get("os_family") not in ("debian", "ubuntu") or facts.get("python_packages"):
+            return
+        commands = []
+    if program in commands or any(_mentioned_by_run(ctx, hint) for hint in _PYTHON_ALIAS_HINTS):
+        return
+    if program in env.system_packages or "python-is-python3" in env.system_packages:
+        return
+    python3_installed = bool(commands) or any(p.startswith("python3") or p == "python" for p in env.system_packages) or any(
+        _mentioned_by_run(ctx, hint) for hint in _PYTHON_INSTALL_HINTS)
+    if program == "python" and python3_installed:
+        yield Hit(
+            instruction.span,
+            f"{instruction.keyword} runs python, but {root.text} gets only a python3 command "
+            f"(Debian and Ubuntu have no 'python' without python-is-python3); the container exits at start with "
+            f"'executable file not found in $PATH'",
+            fix="Run python3 instead, or add python-is-python3 to the apt-get install",
+        )
+    elif not python3_installed:
+        yield Hit(
+            instruction.span,
+            f"{instruction.keyword} runs {program}, but {root.text} ships no Python and no step installs one; the "
+            f"container exits at start with 'executable file not found in $PATH'",
+            fix="Install Python in the image (apt-get install -y python3, or start FROM a python image)",
+        )
 
 
 def _exec_form_with_spaces(entry, word: str) -> Hit:
