@@ -218,10 +218,14 @@ def gpu_only_base_image(ctx: LintContext) -> Iterator[Hit]:
         facts = base.facts
         if not facts or not facts.get("gpu"):
             continue
+        if facts["gpu"] == "rocm":
+            needs = "an AMD GPU with the ROCm driver on the host, and the /dev/kfd and /dev/dri devices passed in"
+        else:
+            needs = "an NVIDIA GPU, its driver and the NVIDIA container toolkit on the host"
         yield Hit(
             base.stage.from_.span,
-            f"'{base.text}' is a GPU (CUDA) image: the container needs an NVIDIA GPU, its driver and the "
-            "NVIDIA container toolkit on the host; on a laptop or CPU server it fails or falls back silently",
+            f"'{base.text}' is a GPU ({'ROCm' if facts['gpu'] == 'rocm' else 'CUDA'}) image: the container needs {needs}; "
+            "on a laptop or CPU server it fails or falls back silently",
             fix="Use a CPU base image by default and a build ARG for the GPU variant, or document the GPU requirement",
         )
 
