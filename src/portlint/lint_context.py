@@ -206,6 +206,11 @@ class LintContext:
         return text.line(line) if text is not None else None
 
     @cached_property
+    def shared(self) -> dict[Any, Any]:
+        """Results several checks derive alike (what a stage's installs bring along), computed once."""
+        return {}
+
+    @cached_property
     def _shell_cache(self) -> dict[int, tuple[ShellScript, int]]:
         return {}
 

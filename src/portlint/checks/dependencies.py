@@ -221,6 +221,9 @@ def _installed_and_brought(ctx: LintContext, env) -> tuple[set[str], dict[str, s
     there).  The map holds what the Dockerfile's installs pull in through their
     dependencies and requested extras, for the image's Python and platforms:
     dependency -> what brings it (``flask``, ``celery[redis]``)."""
+    key = ("installed-and-brought", env.stage.index)
+    if key in ctx.shared:
+        return ctx.shared[key]
     from portlint.python.dependency_graph import Root, brought_by
     from portlint.python.distributions import requested_extras
 
@@ -230,7 +233,8 @@ def _installed_and_brought(ctx: LintContext, env) -> tuple[set[str], dict[str, s
     roots = [Root(name, exact_version(item.requirement), requested_extras(item.requirement))
              for name, item in env.installed.items()]
     brought = brought_by(roots, target)
-    return installed, {name: via for name, via in brought.items() if name not in installed}
+    ctx.shared[key] = installed, {name: via for name, via in brought.items() if name not in installed}
+    return ctx.shared[key]
 
 
 def image_target(ctx: LintContext, stage):
@@ -614,8 +618,6 @@ def _missing_programs(ctx: LintContext, env, image, stage_index: int) -> Iterato
     from portlint.python.distributions import console_script_distributions
     from portlint.python.program import effective_argv, stage_command
 
-    installed, brought = _installed_and_brought(ctx, env)
-    present = installed | set(brought)
     runs, _ = stage_command(ctx, stage_index)
     seen: set[str] = set()
     for instruction, argv, _workdir in runs:
@@ -626,8 +628,13 @@ def _missing_programs(ctx: LintContext, env, image, stage_index: int) -> Iterato
                 seen.add(program)
                 yield from _python_command_missing(ctx, env, image, instruction, stage_index, program)
             continue
+        if program in seen:
+            continue
         providers = console_script_distributions(program)
-        if not providers or program in seen or any(d in present for d in providers):
+        if not providers:
+            continue
+        installed, brought = _installed_and_brought(ctx, env)
+        if any(d in installed or d in brought for d in providers):
             continue
         seen.add(program)
         if program in env.system_packages or f"python3-{program}" in env.system_packages or f"py3-{program}" in env.system_packages:

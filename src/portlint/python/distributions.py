@@ -153,8 +153,10 @@ def console_script_distributions(command: str) -> tuple[str, ...]:
     entry = load("console_scripts").get("commands", {}).get(command)
     if entry:
         return tuple(canonical(d) for d in entry["distributions"])
+    if command in _SYSTEM_PROGRAMS or not re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", command):
+        return ()
     providers = command_providers(command)
-    return providers if canonical(command) in providers and command not in _SYSTEM_PROGRAMS else ()
+    return providers if canonical(command) in providers else ()
 
 
 # Programs an image gets from its system packages, whatever PyPI also holds.

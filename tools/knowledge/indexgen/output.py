@@ -121,7 +121,8 @@ def write(directory: Path, projects: list[ProjectFacts], rank: dict[str, int], a
         "distributions": len(found),
         "releases": sum(len(p.versions) for p in found),
         "releases_with_dependencies": sum(len(p.dependencies) for p in found),
-        "dependency_edges": sum(len(deps) for p in found for deps, _ in p.dependencies.values()),
+        # distinct (distribution, dependency) pairs over every release read, extras included
+        "dependency_edges": len({(p.name, entry[0]) for p in found for deps, _ in p.dependencies.values() for entry in deps}),
         "import_names": len(modules),
         "commands": len(commands_out),
         "not_on_index": sorted(p.name for p in projects if not p.found),
