@@ -20,27 +20,47 @@ def _sourced(entry: dict) -> None:
     assert str(entry.get("source", "")).startswith("https://"), entry
 
 
-def test_import_names() -> None:
+def test_import_name_overrides_say_why_and_are_not_redundant() -> None:
+    from portlint.knowledge.package_index import module_providers
+
     modules = load("import_names")["modules"]
-    assert len(modules) >= 300
     for name, entry in modules.items():
         assert re.match(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$", name), name
         assert entry["distributions"] and all(isinstance(d, str) and d for d in entry["distributions"]), name
+        assert entry.get("why"), name
         _sourced(entry)
-    assert modules["cv2"]["distributions"][0] == "opencv-python"
-    assert modules["sklearn"]["distributions"] == ["scikit-learn"]
-    assert modules["PIL"]["distributions"] == ["Pillow"] and modules["yaml"]["distributions"] == ["PyYAML"]
+        generated = module_providers(name)
+        assert not generated or [canonical(d) for d in entry["distributions"]] != list(generated[: len(entry["distributions"])]), (
+            f"{name}: the generated data already says this; drop the override")
 
 
-@pytest.mark.parametrize("table", ["transitive", "system_libraries", "wheels", "conda_packages"])
+@pytest.mark.parametrize(
+    ("module", "first"),
+    [("cv2", "opencv-python"), ("sklearn", "scikit-learn"), ("PIL", "pillow"), ("yaml", "pyyaml"),
+     ("google.cloud.storage", "google-cloud-storage"), ("bs4", "beautifulsoup4"), ("attr", "attrs"),
+     ("airflow", "apache-airflow"), ("jwt", "pyjwt"), ("dateutil", "python-dateutil")],
+)
+def test_import_names_resolve_to_the_distribution_to_install(module: str, first: str) -> None:
+    from portlint.python.distributions import distributions_for
+
+    candidates, known = distributions_for(module)
+    assert known and candidates[0] == first, candidates
+
+
+@pytest.mark.parametrize("table", ["transitive", "system_libraries", "conda_packages"])
 def test_package_tables_use_canonical_names(table: str) -> None:
     for name, entry in load(table)["packages"].items():
         assert CANONICAL.match(name), (table, name)
         _sourced(entry)
 
 
-def test_transitive_and_system_libraries_facts() -> None:
-    assert {"numpy", "python-dateutil", "pytz", "tzdata"} <= set(load("transitive")["packages"]["pandas"]["requires"])
+def test_generated_dependencies_and_system_libraries_facts() -> None:
+    from portlint.knowledge.package_index import package
+
+    pandas = package("pandas")
+    deps, extras = pandas.dependencies(pandas.index_of("2.2.3"))
+    assert {"numpy", "python-dateutil", "pytz", "tzdata"} <= {d.name for d in deps if not d.extra}
+    assert "performance" in extras
     libs = load("system_libraries")["packages"]["opencv-python"]
     assert libs["debian"] == ["libgl1", "libglib2.0-0"] and "ImportError" in libs["error"]
 
@@ -119,8 +139,13 @@ def test_system_python_packages() -> None:
 
 
 def test_console_scripts() -> None:
+    from portlint.python.distributions import console_script_distributions
+
     commands = load("console_scripts")["commands"]
-    assert commands["uvicorn"]["distributions"] == ["uvicorn"]
     for command, entry in commands.items():
-        assert entry["distributions"] and entry["source"].startswith("https://"), command
+        assert entry["distributions"] and entry["source"].startswith("https://") and entry["why"], command
         assert all(d == canonical(d) for d in entry["distributions"]), command
+    assert console_script_distributions("uvicorn") == ("uvicorn",)
+    assert console_script_distributions("streamlit")[0] == "streamlit"
+    assert console_script_distributions("fastapi")[0] == "fastapi-cli"
+    assert console_script_distributions("node") == ()  # a system program, whatever PyPI holds

@@ -73,7 +73,7 @@ def hand_table_names(knowledge: Path) -> set[str]:
         names.update(entry["distributions"])
     for entry in load("console_scripts").get("commands", {}).values():
         names.update(entry["distributions"])
-    for table in ("transitive", "wheels", "system_libraries"):
+    for table in ("transitive", "system_libraries"):
         packages = load(table).get("packages", {})
         names.update(packages)
         for entry in packages.values():
@@ -84,9 +84,9 @@ def hand_table_names(knowledge: Path) -> set[str]:
     names.update(e["distribution"] for e in load("conda_packages").get("packages", {}).values())
     for family in ("debian", "alpine"):
         names.update(e["distribution"] for e in load("system_python_packages").get(family, {}).values())
-    for image in load("base_images").get("image", load("base_images").get("images", [])):
-        packages = image.get("python_packages") or ()
-        names.update(packages)
+    for family in sorted((knowledge / "base_images").glob("*.json")):
+        for image in json.loads(family.read_text(encoding="utf-8")).get("images", []):
+            names.update(key.split("[")[0] for key in image.get("python_packages") or ())
     return {canonical(n) for n in names}
 
 
