@@ -226,8 +226,8 @@ class Planner:
         note = found.note
         if found.version is None:
             note = "no version found: added without one, so PL205 reports it until you pin it" + (f" ({note})" if note else "")
-        where = {"run": f"the pip install on line {target.line}", "pyproject": "[project] dependencies"}.get(target.kind, shown)
-        record = FixRecord(finding.rule, "add", shown, f"add {entry} to {where}", dist, found.version,
+        where = {"run": f" to the pip install on line {target.line}", "pyproject": " to [project] dependencies"}.get(target.kind, "")
+        record = FixRecord(finding.rule, "add", shown, f"add {entry}{where}", dist, found.version,
                            found.source or None, note=note, findings=[(finding.path, finding.line)])
         if target.kind == "run":
             request = _Request(record, path, "dockerfile", 1, batch=("run", path, target.line),

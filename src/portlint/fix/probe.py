@@ -6,7 +6,7 @@ project is imported; the running interpreter calls ``collect()`` directly.  It m
 stay standalone: no portlint imports, and syntax that Python 3.8 accepts.
 
 Output: ``{"python": "3.12.1", "executable": …, "distributions": {canonical name:
-{"version": …, "origin": "index" | "local" | "vcs" | "url"}}, "modules": {top-level
+{"version": …, "origin": "index" | "local" | "file" | "vcs" | "url"}}, "modules": {top-level
 import name: [canonical distribution names]}}``.  The first distribution of a name on
 ``sys.path`` wins, as it does for ``import``.
 """
@@ -34,8 +34,10 @@ def _origin(dist):
         return "url"
     if "vcs_info" in data:
         return "vcs"
-    if "dir_info" in data or str(data.get("url", "")).startswith("file:"):
+    if "dir_info" in data:
         return "local"
+    if str(data.get("url", "")).startswith("file:"):
+        return "file"  # a wheel or sdist named by path: maybe built here, maybe on no index
     return "url"
 
 

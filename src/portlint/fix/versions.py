@@ -5,7 +5,8 @@ uv.lock, poetry.lock, pdm.lock, Pipfile.lock, requirements*.lock, constraints fi
 requirements files that pip-compile or uv compiled), then the interpreter named by
 ``--env`` (its distributions read by ``probe`` in a subprocess), then the interpreter
 portlint runs in.  A distribution installed from a local folder, a VCS checkout or a
-URL has no index version to pin, and a lock that lists a package at two versions
+URL has no index version to pin (pinning its name could even fetch someone else's
+package of that name from PyPI), and a lock that lists a package at two versions
 (per-platform forks) does not say which one: both answers are "not from here".
 """
 
@@ -220,7 +221,8 @@ def _from_probe(data: dict[str, Any], label: str) -> _Versions:
     return found
 
 
-_ORIGIN_TEXT = {"local": "a local folder", "vcs": "a VCS checkout", "url": "a direct URL"}
+_ORIGIN_TEXT = {"local": "a local folder", "file": "a local wheel or sdist named by path", "vcs": "a VCS checkout",
+                "url": "a direct URL"}
 
 
 class VersionFinder:
