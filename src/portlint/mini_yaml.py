@@ -62,12 +62,15 @@ def _strip_comment(text: str, number: int) -> str:
 def _lines(text: str) -> list[_Line]:
     lines = []
     seen_document = False
+    ended = False
     for number, raw in enumerate(text.splitlines(), start=1):
         if "\t" in raw[: len(raw) - len(raw.lstrip())]:
             raise YamlError("tabs are not allowed for indentation", number)
         stripped = _strip_comment(raw.strip(), number)
         if not stripped:
             continue
+        if ended:
+            raise YamlError("content after the end of the document ('...')", number)
         if stripped.startswith("%"):
             raise YamlError("directives are not supported", number)
         if stripped == "---" or stripped.startswith("--- "):
@@ -78,7 +81,8 @@ def _lines(text: str) -> list[_Line]:
             if not stripped:
                 continue
         if stripped == "...":
-            break
+            ended = True
+            continue
         lines.append(_Line(number, len(raw) - len(raw.lstrip(" ")), stripped))
     return lines
 
