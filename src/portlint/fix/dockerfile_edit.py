@@ -17,6 +17,7 @@ from portlint.fix.text import Refusal, TextEdit, line_starts, line_text, newline
 from portlint.python.installs import parse_install
 
 _OPERATORS = ("&&", "||", ";;", ";", "|", "&", "(", ")")
+_TOOLING = frozenset({"pip", "setuptools", "wheel", "uv"})
 
 
 @dataclass(frozen=True)
@@ -155,10 +156,13 @@ def _one_per_line(text: str, word: _Word, starts: list[int]) -> str | None:
 
 def add_to_install(text: str, line: int, additions: list[tuple[str, str]]) -> list[TextEdit]:
     """Add ``(name, requirement)`` pairs to the pip install command on ``line``."""
-    commands = [(c, i) for c, i in _install_commands(text, line) if i.specifiers]
+    def packages(install) -> int:  # `pip install -U pip` upgrades the installer, it is not the target
+        return sum(1 for spec in install.specifiers if requirement_name(spec) not in _TOOLING)
+
+    commands = [(c, i) for c, i in _install_commands(text, line) if packages(i)]
     if not commands:
         raise Refusal(f"no pip install with packages starts on Dockerfile line {line}")
-    command, install = max(commands, key=lambda pair: len(pair[1].specifiers))
+    command, install = max(commands, key=lambda pair: packages(pair[1]))
     specs = _specifier_words(command, install)
     present = {requirement_name(w.value) for w in specs}
     wanted = sorted({canonical(n): r for n, r in additions if canonical(n) not in present}.items())

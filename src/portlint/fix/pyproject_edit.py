@@ -145,16 +145,17 @@ def add_dependencies(text: str, additions: list[tuple[str, str, str | None]]) ->
     is_sorted = len(names) >= 2 and names == sorted(names)
     edits: list[TextEdit] = []
     if not multiline:
+        if not array.items:  # "[]": all of them at once
+            listed = ", ".join(f"{quote}{r}{quote}" for _, (r, _c) in wanted)
+            return [TextEdit(array.open + 1, array.open + 1, listed)]
         for name, (requirement, _comment) in wanted:
             literal = f"{quote}{requirement}{quote}"
             following = next((item for item, n in zip(array.items, names) if n > name), None) if is_sorted else None
             if following is not None:
                 edits.append(TextEdit(following.start, following.start, f"{literal}, "))
-            elif array.items:
+            else:
                 last = array.items[-1]
                 edits.append(TextEdit(last.end, last.end, f", {literal}"))
-            else:
-                edits.append(TextEdit(array.open + 1, array.open + 1, literal))
         return edits
     line_start = text.rfind("\n", 0, array.items[0].start) + 1 if array.items else None
     indent = text[line_start:array.items[0].start] if array.items else "    "

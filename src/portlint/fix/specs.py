@@ -43,5 +43,6 @@ def pin_spec(requirement: str, version: str) -> str:
             raise Refusal(f"cannot read the specifier '{stripped}'") from None
         if not allowed.contains(version, prereleases=True):
             raise Refusal(f"the version found ({version}) does not satisfy '{stripped}'")
-    trailing = spec[len(spec.rstrip()):] if semicolon else ""
+    before_marker = head + spec
+    trailing = before_marker[len(before_marker.rstrip()):] if semicolon else ""
     return f"{head.rstrip()}=={version}{trailing}{semicolon}{marker}"
