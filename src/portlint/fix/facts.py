@@ -1,4 +1,6 @@
-"""What a check knows that ``--fix`` needs: small, picklable, hashable payloads.
+"""What a check knows that ``--fix`` needs: small, picklable, hashable payloads
+(NamedTuples: defining them costs a fifth of what dataclasses cost at import, and
+every lint with a build context imports this module).
 
 The dependency checks attach one of these to a Hit (``Hit.data``).  They are computed
 from the same StageEnvironment the finding comes from — which file or RUN installs the
@@ -11,8 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from portlint.lint_context import LintContext
@@ -23,8 +24,7 @@ PIP_TOOLS = frozenset({"pip", "uv"})
 _REQUIREMENTS_NAME = re.compile(r"(^|/)[^/]*requirements[^/]*\.(txt|in)$|(^|/)requirements/[^/]+\.(txt|in)$")
 
 
-@dataclass(frozen=True)
-class InstallTarget:
+class InstallTarget(NamedTuple):
     """A place that already installs packages into the failing stage."""
 
     kind: str  # "requirements" | "pyproject" | "run"
@@ -35,8 +35,7 @@ class InstallTarget:
     locked: bool = False  # the stage installs it through a lock file (uv.lock, poetry.lock, pdm.lock)
 
 
-@dataclass(frozen=True)
-class MissingDistribution:
+class MissingDistribution(NamedTuple):
     """PL201/PL202: an import that needs a distribution installed directly."""
 
     distributions: tuple[str, ...]  # canonical candidates, the one to recommend first
@@ -46,8 +45,7 @@ class MissingDistribution:
     via: str | None = None  # PL202: what brings it along today
 
 
-@dataclass(frozen=True)
-class UnpinnedItem:
+class UnpinnedItem(NamedTuple):
     """One requirement without an exact version."""
 
     name: str  # canonical distribution name
@@ -55,8 +53,7 @@ class UnpinnedItem:
     tool: str
 
 
-@dataclass(frozen=True)
-class UnpinnedRequirements:
+class UnpinnedRequirements(NamedTuple):
     """PL205: requirements at one place (a file line, or an install command) to pin."""
 
     path: str | None  # context-relative file; None for the Dockerfile
@@ -64,8 +61,7 @@ class UnpinnedRequirements:
     items: tuple[UnpinnedItem, ...]
 
 
-@dataclass(frozen=True)
-class UninstalledRequirements:
+class UninstalledRequirements(NamedTuple):
     """PL204: a copied requirements file that no RUN installs."""
 
     path: str  # context-relative requirements file
