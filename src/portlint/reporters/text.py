@@ -36,7 +36,7 @@ def finding_segments(f: Finding) -> list[Segment]:
 
 def _extras(summary: Summary) -> str:
     parts = []
-    if summary.fixed is not None:
+    if summary.fixed:
         parts.append(f"{summary.fixed} fixed")
     if summary.baselined:
         parts.append(f"{summary.baselined} baselined")
