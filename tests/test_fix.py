@@ -380,3 +380,27 @@ def test_fix_as_a_real_process(tmp_path: Path) -> None:
     assert "Applied 3 fixes to 1 file:" in done.stdout and "version from svc/uv.lock" not in done.stdout
     assert "version from uv.lock" in done.stdout
     assert (tmp_path / "svc" / "Dockerfile").read_bytes() == (FIXTURES / "lesson-uv-lock" / "fixed" / "Dockerfile").read_bytes()
+
+
+def test_info_findings_are_not_fixed(tmp_path: Path, monkeypatch, no_running_environment) -> None:
+    _write(tmp_path, {**REQUIREMENTS_APP, "requirements.txt": "flask==3.0.3\n", "constraints.txt": "orjson==3.10.7\n",
+                      "app.py": "import flask\ntry:\n    import orjson as json\nexcept ImportError:\n    import json\n"})
+    monkeypatch.chdir(tmp_path)
+    report = _fix_json(["Dockerfile"])
+    assert (tmp_path / "requirements.txt").read_text() == "flask==3.0.3\n"
+    assert any("reported as info" in r for r in _skipped(report))
+
+
+def test_the_run_that_installs_the_installer_is_not_a_target(tmp_path: Path, monkeypatch, no_running_environment) -> None:
+    pyproject = ('[tool.poetry]\nname = "svc"\nversion = "1.0"\n\n[tool.poetry.dependencies]\npython = "^3.12"\n'
+                 'flask = "^3.0"\n')
+    dockerfile = ("FROM python:3.12-slim\nRUN pip install --no-cache-dir poetry==1.8.3\nWORKDIR /app\n"
+                  "COPY pyproject.toml poetry.lock ./\nRUN poetry config virtualenvs.create false && poetry install --no-root\n"
+                  "COPY app.py .\nCMD [\"python\", \"app.py\"]\n")
+    _write(tmp_path, {"Dockerfile": dockerfile, "pyproject.toml": pyproject, "app.py": "import flask\nimport pandas\n",
+                      "poetry.lock": '[[package]]\nname = "flask"\nversion = "3.0.3"\n\n[[package]]\nname = "pandas"\nversion = "2.2.3"\n'})
+    monkeypatch.chdir(tmp_path)
+    report = _fix_json(["Dockerfile"])
+    assert (tmp_path / "Dockerfile").read_text() == dockerfile
+    assert (tmp_path / "pyproject.toml").read_text() == pyproject
+    assert any("poetry add" in r for r in _skipped(report)), report["fixes"]

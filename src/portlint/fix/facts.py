@@ -79,13 +79,28 @@ def file_kind(path: str) -> str | None:
     return None  # setup.cfg, Pipfile, environment.yml: not edited
 
 
+# Installers and build tools: the RUN that installs them (pip install poetry) is not where
+# the application's packages come from.
+_TOOLING = frozenset({
+    "pip", "setuptools", "wheel", "uv", "poetry", "poetry-core", "poetry-plugin-export", "pipenv", "virtualenv",
+    "pip-tools", "flit", "flit-core", "hatch", "hatchling", "pdm", "pdm-backend", "build", "setuptools-scm", "pipx",
+})
+
+
 def install_targets(env: StageEnvironment) -> tuple[InstallTarget, ...]:
-    """Where the stage's pip/uv installs come from, the place installing most first."""
+    """Where the stage's packages come from, the place installing most first.
+
+    Every installer counts towards the ranking, so a stage whose packages come through
+    Poetry has its pyproject first (which --fix then declines to edit, naming the tool),
+    not the RUN that installed Poetry itself.
+    """
     counts: dict[tuple[str, str | None, int], list] = {}
     for item in env.installed.values():
-        if item.instruction is None or item.tool not in PIP_TOOLS:
+        if item.instruction is None or item.name in _TOOLING or item.tool in ("apt", "apk", "dnf", "yum", "zypper"):
             continue
         if item.where.path is None:
+            if item.tool not in PIP_TOOLS:
+                continue  # conda install x, pipenv install x: not edited
             key = ("run", None, item.where.line)
         else:
             kind = file_kind(item.where.path)
@@ -103,7 +118,7 @@ def install_targets(env: StageEnvironment) -> tuple[InstallTarget, ...]:
     order = {"requirements": 0, "pyproject": 1, "run": 2}
     locked = bool(env.lock_files)
     targets = [
-        InstallTarget(kind, path, line, count, tool, locked=locked and kind == "pyproject")
+        InstallTarget(kind, path, line, count, tool, locked=locked and kind == "pyproject" and tool != "pip")
         for (kind, path, line), (count, tool) in counts.items()
     ]
     targets.sort(key=lambda t: (-t.count, order[t.kind], t.path or "", t.line))

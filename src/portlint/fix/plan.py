@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from portlint.diagnostics import FileResult, Finding
+from portlint.diagnostics import FileResult, Finding, Severity
 from portlint.fix import dockerfile_edit, pyproject_edit, requirements_edit
 from portlint.fix.facts import (
     PIP_TOOLS,
@@ -189,6 +189,10 @@ class Planner:
 
     def _missing(self, result: FileResult, finding: Finding, data: MissingDistribution) -> None:
         name = data.distributions[0]
+        if finding.severity == Severity.INFO:
+            self._skip(finding, "add", finding.path, "reported as info (an optional import, a test or docs file, or a "
+                       "package that may come from elsewhere): add it yourself if the image needs it", name)
+            return
         if not data.targets:
             self._skip(finding, "add", finding.path, "the failing stage installs nothing with pip or uv that "
                        "--fix could add to", name)
