@@ -290,3 +290,55 @@ def test_uninstalled_requirements_carry_the_stage_installer() -> None:
     data = next(f.data for f in findings if f.rule == "PL204")
     assert data == UninstalledRequirements("requirements/base.txt", 4, "deps/base.txt", ("pip3", "install"),
                                            ("--break-system-packages", "-i", "https://mirror/simple"))
+
+
+# ---- the session's files --------------------------------------------------------------------
+
+
+def test_file_store_keeps_a_byte_order_mark(tmp_path: Path) -> None:
+    from portlint.fix.session import FileStore
+
+    path = tmp_path / "requirements.txt"
+    path.write_bytes(b"\xef\xbb\xbfflask==3.0.3\n")
+    store = FileStore()
+    assert store.text(path) == "flask==3.0.3\n"
+    store.set(path, "flask==3.0.3\nredis==5.0.8\n")
+    assert store.changes()[0].after == b"\xef\xbb\xbfflask==3.0.3\nredis==5.0.8\n"
+
+
+def test_file_store_refuses_what_is_not_utf8(tmp_path: Path) -> None:
+    from portlint.fix.session import FileStore
+
+    path = tmp_path / "requirements.txt"
+    path.write_bytes(b"caf\xe9==1\n")
+    with pytest.raises(Refusal, match="not UTF-8"):
+        FileStore().text(path)
+
+
+def test_writing_goes_through_symlinks_and_reports_failures(tmp_path: Path) -> None:
+    from portlint.errors import PortlintError
+    from portlint.fix.session import Change, write_changes
+
+    real = tmp_path / "real.txt"
+    real.write_text("a\n")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    write_changes([Change(link, "link.txt", b"a\n", b"b\n")])
+    assert link.is_symlink() and real.read_text() == "b\n"
+    missing = tmp_path / "gone" / "x.txt"
+    with pytest.raises(PortlintError, match="cannot write gone/x.txt: .*; already written: link.txt"):
+        write_changes([Change(link, "link.txt", b"b\n", b"c\n"), Change(missing, "gone/x.txt", b"", b"x")])
+
+
+def test_windows_dockerfiles_are_left_alone(tmp_path: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from portlint.cli import cli
+
+    dockerfile = "# escape=`\nFROM python:3.12-windowsservercore\nRUN pip install flask\n"
+    (tmp_path / "Dockerfile").write_text(dockerfile)
+    (tmp_path / "requirements.lock").write_text("flask==3.0.3\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["--fix", "Dockerfile"])
+    assert (tmp_path / "Dockerfile").read_text() == dockerfile
+    assert "PL205 Dockerfile uses the backtick escape (a Windows container)" in result.stdout

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -178,6 +179,8 @@ class Planner:
                     self._refusals[key] = requirements_edit.refusal_for(text, shown)
                 elif kind == "pyproject":
                     self._refusals[key] = pyproject_edit.refusal_for(text, shown, locked)
+                elif re.match(r"\ufeff?(#[^\n]*\n)*#\s*escape\s*=\s*`", text, re.IGNORECASE):
+                    self._refusals[key] = f"{shown} uses the backtick escape (a Windows container); --fix leaves it alone"
                 else:
                     self._refusals[key] = None
         return self._refusals[key]

@@ -180,24 +180,37 @@ def run_session(
 
 
 def write_changes(changes: list[Change]) -> None:
-    """Replace each file atomically, keeping its permissions."""
+    """Replace each file atomically (through symlinks, keeping permissions); a file that
+    cannot be written is a clear error that says what was written before it."""
+    from portlint.errors import PortlintError
+
+    written: list[str] = []
     for change in changes:
-        directory = change.path.parent
-        handle, temporary = tempfile.mkstemp(prefix=f".{change.path.name}.", suffix=".portlint", dir=directory)
+        path = change.path.resolve()  # a symlink stays a symlink; its target gets the edit
+        try:
+            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".portlint", dir=path.parent)
+        except OSError as exc:
+            raise PortlintError(_write_failure(change.shown, exc, written)) from None
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(change.after)
             try:
-                os.chmod(temporary, change.path.stat().st_mode & 0o7777)
+                os.chmod(temporary, path.stat().st_mode & 0o7777)
             except OSError:
                 pass
-            os.replace(temporary, change.path)
-        except BaseException:
+            os.replace(temporary, path)
+        except OSError as exc:
             try:
                 os.unlink(temporary)
             except OSError:
                 pass
-            raise
+            raise PortlintError(_write_failure(change.shown, exc, written)) from None
+        written.append(change.shown)
+
+
+def _write_failure(shown: str, exc: OSError, written: list[str]) -> str:
+    done = f"; already written: {', '.join(written)}" if written else "; nothing was written"
+    return f"cannot write {shown}: {exc.strerror or exc}{done}"
 
 
 def unified_diff(changes: list[Change]) -> str:
