@@ -131,12 +131,13 @@ def test_pyproject_pin_keeps_marker() -> None:
 
 
 @pytest.mark.parametrize(("text", "locked", "reason"), [
-    ('[project]\nname = "x"\ndynamic = ["dependencies"]\n', False, "dynamic"),
-    ('[tool.poetry.dependencies]\npython = "^3.12"\n', False, "poetry add"),
-    ('[project]\nname = "x"\n', True, "uv add"),
-    ('[project\n', False, "not valid TOML"),
+    ('[project]\nname = "x"\ndynamic = ["dependencies"]\n', None, "dynamic"),
+    ('[tool.poetry.dependencies]\npython = "^3.12"\n', None, "poetry add"),
+    ('[project]\nname = "x"\n', "uv", "`uv add`"),
+    ('[project]\nname = "x"\n', "poetry", "`poetry add`"),
+    ('[project\n', None, "not valid TOML"),
 ])
-def test_pyproject_refusals(text: str, locked: bool, reason: str) -> None:
+def test_pyproject_refusals(text: str, locked: str | None, reason: str) -> None:
     assert reason in pyproject_edit.refusal_for(text, "pyproject.toml", locked)
 
 

@@ -80,7 +80,6 @@ class _Request:
     batch: tuple | None = None  # requests with the same batch key are edited together
     addition: tuple | None = None  # (name, entry, comment) for batched additions
     edit: Callable[[str], list[TextEdit]] | None = None  # for single requests
-    comment_line: int | None = None  # RUN adds without a version: comment above this instruction line
 
 
 @dataclass
@@ -167,8 +166,8 @@ class Planner:
         except ValueError:
             return None
 
-    def _refusal(self, path: Path, kind: str, shown: str, locked: bool = False) -> str | None:
-        key = (path, f"{kind}:{locked}")
+    def _refusal(self, path: Path, kind: str, shown: str, locked_by: str | None = None) -> str | None:
+        key = (path, f"{kind}:{locked_by}")
         if key not in self._refusals:
             try:
                 text = self.read_text(path)
@@ -178,7 +177,7 @@ class Planner:
                 if kind == "requirements":
                     self._refusals[key] = requirements_edit.refusal_for(text, shown)
                 elif kind == "pyproject":
-                    self._refusals[key] = pyproject_edit.refusal_for(text, shown, locked)
+                    self._refusals[key] = pyproject_edit.refusal_for(text, shown, locked_by)
                 elif re.match(r"\ufeff?(#[^\n]*\n)*#\s*escape\s*=\s*`", text, re.IGNORECASE):
                     self._refusals[key] = f"{shown} uses the backtick escape (a Windows container); --fix leaves it alone"
                 else:
@@ -215,7 +214,7 @@ class Planner:
             if path is None:
                 self._skip(finding, "add", target.path or "", shown, name)
                 return
-        refusal = self._refusal(path, kind, shown, target.locked)
+        refusal = self._refusal(path, kind, shown, target.tool if target.locked else None)
         if refusal:
             self._skip(finding, "add", shown, refusal, name)
             return
@@ -238,7 +237,7 @@ class Planner:
                            found.source or None, note=note, findings=[(finding.path, finding.line)])
         if target.kind == "run":
             request = _Request(record, path, "dockerfile", 1, batch=("run", path, target.line),
-                               addition=(dist, entry, comment), comment_line=target.line if comment else None)
+                               addition=(dist, entry, comment))
         elif kind == "pyproject":
             request = _Request(record, path, kind, 1, batch=("pyproject", path), addition=(dist, entry, comment))
         else:
@@ -317,7 +316,7 @@ class Planner:
         for request in requests:
             by_file.setdefault(request.path.resolve(), []).append(request)
         files = []
-        for resolved, group in by_file.items():
+        for group in by_file.values():
             planned = self._plan_file(group)
             if planned is not None:
                 files.append(planned)

@@ -46,7 +46,7 @@ def _load(text: str):
         return None, str(exc)
 
 
-def refusal_for(text: str, path: str, locked: bool) -> str | None:
+def refusal_for(text: str, path: str, locked_by: str | None = None) -> str | None:
     """Why portlint must not edit this pyproject's dependencies, or None."""
     data, error = _load(text)
     if data is None:
@@ -59,8 +59,8 @@ def refusal_for(text: str, path: str, locked: bool) -> str | None:
         return f"{path} has no [project] table"
     if "dependencies" in (project.get("dynamic") or []):
         return f"{path} declares its dependencies as dynamic: edit the file they are read from"
-    if locked:
-        return f"the stage installs {path} through a lock file: add it with your tool (uv add, pdm add) so the lock follows"
+    if locked_by:
+        return f"the stage installs {path} through {locked_by}'s lock file: add it with `{locked_by} add` so the lock follows"
     return None
 
 
