@@ -124,3 +124,13 @@ def test_fix_leaves_baselined_findings_alone(tmp_path: Path, monkeypatch) -> Non
     assert (tmp_path / "svc" / "Dockerfile").read_text() == DOCKERFILE
     result = _run(["--fix", "svc/Dockerfile"])
     assert "RUN pip install flask==3.0.3\n" in (tmp_path / "svc" / "Dockerfile").read_text()
+
+
+def test_entries_for_files_outside_the_run_are_not_stale(tmp_path: Path, monkeypatch) -> None:
+    _project(tmp_path)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "Dockerfile").write_text("FROM ubuntu\n")
+    monkeypatch.chdir(tmp_path)
+    _run(["--write-baseline", "b.json", "svc/Dockerfile", "other/Dockerfile"])
+    result = _run(["--baseline", "b.json", "svc/Dockerfile"])  # as pre-commit does: only the changed file
+    assert result.exit_code == 0 and "no longer occur" not in result.stderr

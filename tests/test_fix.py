@@ -308,10 +308,15 @@ def test_env_never_pins_a_package_installed_from_a_path(tmp_path: Path, monkeypa
     assert any("py-gadgets is installed from a local wheel or sdist" in r for r in _skipped(report))
 
 
-def test_env_probe_reads_metadata_without_importing_the_project(tmp_path: Path, widgets_env: Path) -> None:
+def test_env_probe_reads_metadata_without_importing_the_project(tmp_path: Path, monkeypatch, widgets_env: Path) -> None:
+    """Modules of the project (in the working directory, or on PYTHONPATH) that shadow the
+    ones the probe imports are never run: isolated mode, from an empty folder."""
     from portlint.fix.versions import probe_interpreter
 
-    (tmp_path / "importlib.py").write_text("raise SystemExit('the project was imported')\n")
+    for shadow in ("json.py", "re.py", "importlib.py"):
+        (tmp_path / shadow).write_text("raise SystemExit('the project was imported')\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
     versions = probe_interpreter(str(widgets_env / "bin" / "python"), "venv")
     assert versions.versions["py-widgets"] == {"1.4.2"}
     assert versions.modules["widgets"] == ["py-widgets"]

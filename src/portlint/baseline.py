@@ -62,9 +62,14 @@ class Baseline:
     root: Path
     counts: Counter = field(default_factory=Counter)
     matched: int = 0  # findings absorbed so far in this run
+    _linted: set[Path] = field(default_factory=set)  # Dockerfiles and build contexts this run saw
 
     def filter(self, result: FileResult) -> FileResult:
         """The result without the findings the baseline records (consumes its counts)."""
+        if not result.path.startswith("<"):
+            self._linted.add(Path(os.path.abspath(result.path)))
+        if result.context is not None:
+            self._linted.add(Path(os.path.abspath(result.context)))
         kept = []
         for finding in result.findings:
             key = _key(finding, self.root)
@@ -80,8 +85,17 @@ class Baseline:
 
     @property
     def unmatched(self) -> int:
-        """Recorded findings this run did not see (fixed since, most likely)."""
-        return sum(count for count in self.counts.values() if count > 0)
+        """Recorded findings in the files this run linted that it did not see (fixed
+        since, most likely); entries for files outside the run (pre-commit passes only
+        the changed ones) do not count."""
+        stale = 0
+        for (_rule, shown, _digest), count in self.counts.items():
+            if count <= 0 or shown.startswith("<"):
+                continue
+            path = Path(os.path.abspath(self.root / shown))
+            if path in self._linted or any(scope in path.parents for scope in self._linted):
+                stale += count
+        return stale
 
 
 def write_baseline(path: Path, results: list[FileResult]) -> int:
