@@ -114,7 +114,13 @@ def load_settings_and_registry(
         fail_on = options.fail_on or fail_on
         if options.platforms:
             platforms = parse_platforms([options.platforms], "--platform")
+    base_images = ()
+    if "base-images" in values:
+        from portlint.declared_images import declared_images
+
+        base_images = declared_images(values["base-images"], raw.path)
     settings = Settings(
+        base_images=base_images,
         select=select,
         extend_select=extend_select,
         ignore=ignore,
@@ -163,16 +169,20 @@ def run_lint(options: LintOptions, stdout: IO[str] | None = None) -> int:
     failed = False
     results = lint_all(targets, settings, registry, enabled, options.jobs)
     show_progress = progress_wanted() and options.output_format == "text"
+    unknown_images: dict[str, None] = {}
     for result in with_progress(results, len(targets), show_progress):
         if baseline is not None:
             result = baseline.filter(result)
         summary.count(result)
         failed = failed or any(settings.fails(f.severity) for f in result.findings)
+        unknown_images.update(dict.fromkeys(result.unknown_images))
         reporter.file(result)
     if baseline is not None:
         summary.baselined = baseline.matched
         _note_stale_baseline(baseline, options.baseline)
     reporter.finish(summary)
+    if unknown_images and options.output_format == "text":
+        _note_unknown_images(list(unknown_images))
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if failed else EXIT_OK
@@ -231,6 +241,9 @@ def _run_fix(options: LintOptions, targets, settings: Settings, registry: Regist
     if baseline is not None:
         summary.baselined = outcome.baselined
     reporter.finish(summary)
+    unknown_images = list(dict.fromkeys(image for r in outcome.results for image in r.unknown_images))
+    if unknown_images and options.output_format == "text":
+        _note_unknown_images(unknown_images)
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if failed else EXIT_OK
@@ -246,6 +259,17 @@ def _fix_summary_to_stderr(outcome, proposed: bool) -> None:
     text += f"{remaining} problem{'s' if remaining != 1 else ''} {'would remain' if proposed else 'remain'}"
     text += " (portlint --fix writes these changes).\n" if proposed and outcome.changes else ".\n"
     sys.stderr.write(text)
+
+
+def _note_unknown_images(images: list[str]) -> None:
+    """Once per run, on stderr: the base images portlint is blind to."""
+    shown = ", ".join(images[:8]) + (f" and {len(images) - 8} more" if len(images) > 8 else "")
+    print(
+        f"portlint: note: unknown base image{'s' if len(images) > 1 else ''} {shown}: portlint cannot tell which "
+        "Python packages, platforms or Python version they provide, so imports they may provide are reported as "
+        "info; declare them under [tool.portlint.base-images] (portlint explain PL201)",
+        file=sys.stderr,
+    )
 
 
 def color_wanted(no_color: bool = False) -> bool:

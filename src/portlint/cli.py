@@ -54,8 +54,8 @@ def cli() -> None:
 @click.option("--fix", is_flag=True, help="Apply fixes: add missing dependencies, pin versions, install copied requirements.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff (patch -p1) and write nothing.")
 @click.option("--env", "env_python", metavar="PYTHON", help="With --fix/--diff: an interpreter or virtualenv whose installed versions to pin.")
-@click.option("--baseline", "baseline", type=click.Path(), help="Report only findings this baseline file does not record.")
-@click.option("--write-baseline", "write_baseline", type=click.Path(), help="Record today's findings in FILE and exit 0.")
+@click.option("--baseline", "baseline", type=click.Path(), metavar="FILE", help="Report only findings this baseline file does not record.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(), metavar="FILE", help="Record today's findings in FILE and exit 0.")
 @click.option("--from-hadolint", "from_hadolint", type=click.Path(), metavar="FILE",
               help="Print the [tool.portlint] equivalent of a .hadolint.yaml and exit.")
 def lint_command(paths, context, output_format, select, extend_select, ignore, fail_on, platforms, config_file, no_color,

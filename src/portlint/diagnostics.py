@@ -98,4 +98,5 @@ class FileResult:
 
     path: str
     findings: list[Finding]
+    unknown_images: tuple[str, ...] = ()  # base images the knowledge does not describe
     context: Path | None = None  # the build context the Dockerfile was linted with

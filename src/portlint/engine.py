@@ -165,12 +165,12 @@ def lint_target(
         stamper = _Stamper(target, settings, None)
         if PARSE_ERROR in enabled:
             stamper.add(registry.rules[PARSE_ERROR], Hit(_span(exc.line), str(exc)))
-        return FileResult(target.display, stamper.findings, target.context)
+        return FileResult(target.display, stamper.findings, context=target.context)
 
     if target.context is not None and not target.context_given:
         target = _infer_context(target, dockerfile)
     ctx = LintContext(dockerfile=dockerfile, context_dir=target.context, platforms=settings.platforms,
-                      overlay=overlay or {})
+                      declared_images=settings.base_images, overlay=overlay or {})
     stamper = _Stamper(target, settings, ctx)
     for rule_id in sorted(enabled):
         rule = registry.rules[rule_id]
@@ -192,7 +192,7 @@ def lint_target(
         for hit in ctx.file_problems:
             stamper.add(registry.rules[PARSE_ERROR], hit)
     findings = sorted(set(stamper.findings), key=Finding.sort_key)
-    return FileResult(target.display, findings, target.context)
+    return FileResult(target.display, findings, ctx.unknown_base_images, context=target.context)
 
 
 MAX_CONTEXT_CLIMB = 3

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from portlint.dockerfile.images import ImageRef, parse_image
+from portlint.knowledge.images import DeclaredImage
 from portlint.dockerfile.model import Dockerfile, Instruction, Stage
 from portlint.dockerfile.variables import Scopes
 
@@ -41,6 +42,7 @@ class BaseImage:
     parent: Stage | None = None  # for kind == "stage"
     variables: tuple[str, ...] = ()  # variables the reference used
     unresolved: tuple[str, ...] = ()  # variables without a value
+    declared: tuple[DeclaredImage, ...] = ()  # the project's own images, from its configuration
 
     @property
     def via(self) -> str:
@@ -51,12 +53,17 @@ class BaseImage:
 
     @property
     def facts(self) -> dict[str, Any] | None:
-        """What the knowledge tables say about this image; None for one they do not know."""
+        """What the project's configuration, else the knowledge tables, say about this
+        image; None for one neither knows."""
         if self.kind != "image" or self.ref is None:
             return None
-        from portlint.knowledge import base_image
+        from portlint.knowledge.images import declared_facts, table_facts
 
-        return base_image(self.ref.name, self.ref.tag)
+        if self.declared:
+            found = declared_facts(self.declared, self.ref.name, self.ref.tag)
+            if found is not None:
+                return found
+        return table_facts(self.ref.name, self.ref.tag)
 
 
 @dataclass
@@ -66,6 +73,7 @@ class LintContext:
     dockerfile: Dockerfile
     context_dir: Path | None
     platforms: tuple[str, ...]
+    declared_images: tuple[DeclaredImage, ...] = ()
     # Resolved path -> contents that stand in for the file on disk (--fix's pending edits).
     overlay: Mapping[str, bytes] = field(default_factory=dict)
 
@@ -101,7 +109,15 @@ class LintContext:
         earlier = self.dockerfile.stage_by_name(text)
         if earlier is not None and earlier.index < stage.index:
             return BaseImage(stage, text, "stage", parent=earlier, variables=used)
-        return BaseImage(stage, text, "image", ref=parse_image(text), variables=used)
+        return BaseImage(stage, text, "image", ref=parse_image(text), variables=used, declared=self.declared_images)
+
+    @property
+    def unknown_base_images(self) -> tuple[str, ...]:
+        """Images the final image is built on that neither the tables nor the configuration
+        describe (only once computed: a lint that never asked about images reports none)."""
+        if "_root_images" not in self.__dict__ or self.is_windows:
+            return ()
+        return tuple(dict.fromkeys(b.text for b in self._root_images if b.kind == "image" and b.facts is None))
 
     @cached_property
     def _root_images(self) -> tuple[BaseImage, ...]:

@@ -97,6 +97,7 @@ class StageEnvironment:
     stage: Stage
     installed: dict[str, Installed] = field(default_factory=dict)
     base_packages: frozenset[str] = frozenset()
+    base_roots: tuple = ()  # the base image's packages as dependency-graph roots (with versions, extras)
     base_known: bool = False  # the base image is in the knowledge table (or scratch)
     opaque: list[str] = field(default_factory=list)  # reasons something unnamed is installed
     file_uses: list[FileUse] = field(default_factory=list)
@@ -216,6 +217,7 @@ class EnvironmentBuilder:
             inherited = self.environments[parent.index]
             env.installed = dict(inherited.installed)
             env.base_packages = inherited.base_packages
+            env.base_roots = inherited.base_roots
             env.base_known = inherited.base_known
             env.opaque = list(inherited.opaque)
             env.system_packages = set(inherited.system_packages)
@@ -223,8 +225,13 @@ class EnvironmentBuilder:
         elif root.kind == "scratch":
             env.base_known = True
         elif "python_packages" in (facts := root.facts or {}):
+            from portlint.knowledge.images import shipped_packages
+            from portlint.python.dependency_graph import Root
+
             env.base_known = True
-            env.base_packages = frozenset(canonical(p) for p in facts["python_packages"])
+            env.base_roots = tuple(Root(*package) for package in shipped_packages(facts))
+            env.base_packages = frozenset(r.name for r in env.base_roots)
+            env.system_packages = set(facts.get("system_packages") or ())
             if facts.get("python_packages_partial"):  # Anaconda-style: hundreds more than listed
                 env.opaque.append(f"the packages bundled in {root.text}")
         image = self.images.stages[stage.index]
