@@ -409,3 +409,25 @@ def test_the_run_that_installs_the_installer_is_not_a_target(tmp_path: Path, mon
     assert (tmp_path / "Dockerfile").read_text() == dockerfile
     assert (tmp_path / "pyproject.toml").read_text() == pyproject
     assert any("poetry add" in r for r in _skipped(report)), report["fixes"]
+
+
+def test_a_fix_that_brings_a_new_finding_says_so(tmp_path: Path, monkeypatch, no_running_environment) -> None:
+    """The lock's numpy has no wheel for the image's Python: the pin is made (it is what the
+    author tested) and the run warns that it brought a new finding to review."""
+    from portlint.fix import session
+
+    def fake_lint(target, settings, registry, enabled, overlay=None):
+        result = real_lint(target, settings, registry, enabled, overlay)
+        if overlay:  # after the edit, pretend the package index objects to the pin
+            from portlint.diagnostics import Finding, Severity
+
+            result.findings.append(Finding("PL410", "python-version-mismatch", Severity.ERROR, "Dockerfile", 3, 1, 3,
+                                           "numpy 1.26.4 has no wheel for CPython 3.13", None))
+        return result
+
+    real_lint = session.lint_target
+    monkeypatch.setattr(session, "lint_target", fake_lint)
+    _write(tmp_path, {**LESSON, "requirements.lock": "numpy==1.26.4\npandas==2.2.2\n"})
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _run(["--fix", "Dockerfile"])
+    assert "the fixes bring 1 new finding (PL410 Dockerfile:3): review them before committing" in err

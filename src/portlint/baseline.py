@@ -34,8 +34,13 @@ def _normalized(text: str | None) -> str:
     return _SPACE.sub(" ", (text or "").strip())
 
 
+def normalized_message(finding: Finding) -> str:
+    """The message with whitespace collapsed and line numbers masked."""
+    return _LINE_NUMBERS.sub("#", _normalized(finding.message))
+
+
 def fingerprint(finding: Finding) -> str:
-    message = _LINE_NUMBERS.sub("#", _normalized(finding.message))
+    message = normalized_message(finding)
     source = _normalized(finding.source_line)
     return hashlib.sha256(f"{finding.rule}\0{message}\0{source}".encode()).hexdigest()[:20]
 

@@ -139,6 +139,8 @@ def run_session(
             absorbing = baseline.copy()  # each pass starts from the whole baseline
             results = [absorbing.filter(r) for r in results]
             baselined = absorbing.matched
+        if number == 0:
+            first = results
         if number == MAX_PASSES:
             break
         planner = Planner(store.text, finder)
@@ -173,7 +175,36 @@ def run_session(
             break
     if not converged:
         notes.append(f"fixes did not settle after {MAX_PASSES} passes; run --fix again and report this")
+    if fixed:
+        introduced = _introduced(first, results)
+        if introduced:
+            shown = ", ".join(f"{f.rule} {f.path}:{f.line}" for f in introduced[:5])
+            more = f" and {len(introduced) - 5} more" if len(introduced) > 5 else ""
+            notes.append(f"the fixes bring {len(introduced)} new finding{'s' if len(introduced) != 1 else ''} "
+                         f"({shown}{more}): review them before committing")
     return Outcome(results, list(fixed.values()), skipped, store.changes(), converged, notes, baselined)
+
+
+def _introduced(before: list[FileResult], after: list[FileResult]) -> list:
+    """Findings after the fixes that were not there before (by rule, file and message, so
+    moved lines do not count), other than PL205 for what was added without a version: a pinned version
+    the image's Python or platform cannot install (PL407, PL410), say."""
+    from collections import Counter
+
+    from portlint.baseline import normalized_message
+
+    def key(finding):  # not the source line: an edited line keeps its other findings
+        return (finding.rule, finding.path, normalized_message(finding))
+
+    seen = Counter(key(f) for result in before for f in result.findings)
+    new = []
+    for result in after:
+        for finding in result.findings:
+            if seen[key(finding)] > 0:
+                seen[key(finding)] -= 1
+            elif finding.rule != "PL205":
+                new.append(finding)
+    return new
 
 
 # ---- writing and showing -------------------------------------------------------------
