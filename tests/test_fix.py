@@ -411,23 +411,47 @@ def test_the_run_that_installs_the_installer_is_not_a_target(tmp_path: Path, mon
     assert any("poetry add" in r for r in _skipped(report)), report["fixes"]
 
 
-def test_a_fix_that_brings_a_new_finding_says_so(tmp_path: Path, monkeypatch, no_running_environment) -> None:
-    """The lock's numpy has no wheel for the image's Python: the pin is made (it is what the
-    author tested) and the run warns that it brought a new finding to review."""
+def _objecting_lint(monkeypatch, pin: str, severity):
+    """lint_target, plus a PL410 finding of ``severity`` whenever an edit has written ``pin``:
+    a stand-in for the package index saying the image's Python cannot install it."""
+    from portlint.diagnostics import Finding
     from portlint.fix import session
 
-    def fake_lint(target, settings, registry, enabled, overlay=None):
-        result = real_lint(target, settings, registry, enabled, overlay)
-        if overlay:  # after the edit, pretend the package index objects to the pin
-            from portlint.diagnostics import Finding, Severity
+    real_lint = session.lint_target
 
-            result.findings.append(Finding("PL410", "python-version-mismatch", Severity.ERROR, "Dockerfile", 3, 1, 3,
-                                           "numpy 1.26.4 has no wheel for CPython 3.13", None))
+    def lint(target, settings, registry, enabled, overlay=None):
+        result = real_lint(target, settings, registry, enabled, overlay)
+        if any(pin.encode() in data for data in (overlay or {}).values()):
+            result.findings.append(Finding("PL410", "python-version-mismatch", severity, "Dockerfile", 3, 1, 3,
+                                           f"{pin} has no wheel for CPython 3.13", None))
         return result
 
-    real_lint = session.lint_target
-    monkeypatch.setattr(session, "lint_target", fake_lint)
+    monkeypatch.setattr(session, "lint_target", lint)
+
+
+def test_a_fix_that_brings_a_new_warning_says_so(tmp_path: Path, monkeypatch, no_running_environment) -> None:
+    from portlint.diagnostics import Severity
+
+    _objecting_lint(monkeypatch, "numpy==1.26.4", Severity.WARNING)
     _write(tmp_path, {**LESSON, "requirements.lock": "numpy==1.26.4\npandas==2.2.2\n"})
     monkeypatch.chdir(tmp_path)
     code, out, err = _run(["--fix", "Dockerfile"])
+    assert "RUN pip install numpy==1.26.4 pandas==2.2.2\n" in (tmp_path / "Dockerfile").read_text()
     assert "the fixes bring 1 new finding (PL410 Dockerfile:3): review them before committing" in err
+
+
+def test_a_fix_that_would_break_the_build_is_taken_back(tmp_path: Path, monkeypatch, no_running_environment) -> None:
+    """Two fixes in one file, one of them brings an error: that one is found and refused,
+    the other is kept."""
+    from portlint.diagnostics import Severity
+
+    _objecting_lint(monkeypatch, "numpy==1.26.4", Severity.ERROR)
+    _write(tmp_path, {**LESSON, "requirements.lock": "numpy==1.26.4\npandas==2.2.2\n"})
+    monkeypatch.chdir(tmp_path)
+    report = _fix_json(["Dockerfile"])
+    assert "RUN pip install numpy pandas==2.2.2\n" in (tmp_path / "Dockerfile").read_text()
+    assert [f["description"] for f in report["fixes"] if f["status"] == "fixed"] == [
+        "add pandas==2.2.2 to the pip install on line 3"]
+    assert any(r.startswith("pin numpy to ==1.26.4 (line 3) would bring PL410 (Dockerfile:3): numpy==1.26.4 has no wheel")
+               for r in _skipped(report)), report["fixes"]
+    assert "PL410" not in {f["rule"] for f in report["findings"]}

@@ -112,9 +112,12 @@ def display(path: Path) -> str:
 class Planner:
     """Builds a Plan from lint results against the session's current file texts."""
 
-    def __init__(self, read_text: Callable[[Path], str], finder: VersionFinder) -> None:
+    def __init__(self, read_text: Callable[[Path], str], finder: VersionFinder,
+                 rejected: dict[tuple, str] | None = None, serial: set[Path] | None = None) -> None:
         self.read_text = read_text
         self.finder = finder
+        self.rejected = rejected or {}  # fix key -> why an earlier pass undid it
+        self.serial = serial or set()  # files edited one fix per pass, to tell which one breaks
         self.requests: list[_Request] = []
         self.skipped: dict[tuple, FixRecord] = {}
         self._refusals: dict[tuple[Path, str], str | None] = {}
@@ -329,19 +332,25 @@ class Planner:
         records_by_key: dict[tuple, FixRecord] = {}
         batches: dict[tuple, list[_Request]] = {}
         singles: list[_Request] = []
+        serial = path.resolve() in self.serial
         for request in group:
+            reason = self.rejected.get(request.record.key)
+            if reason is not None:
+                self._skip_record(request.record, reason)
+                continue
             existing = records_by_key.get(request.record.key)
             if existing is not None:  # two findings, one fix (PL201 in two modules, PL201 + PL202)
                 existing.findings.extend(request.record.findings)
                 continue
             records_by_key[request.record.key] = request.record
             if request.batch is not None:
-                batches.setdefault(request.batch, []).append(request)
+                key = (*request.batch, request.record.key) if serial else request.batch
+                batches.setdefault(key, []).append(request)
             else:
                 singles.append(request)
         units: list[tuple[Callable[[], list[TextEdit]], list[FixRecord], list[str]]] = []
         for batch, members in batches.items():
-            units.append((lambda b=batch, m=members: self._batch_edits(text, b, m), [m.record for m in members],
+            units.append((lambda b=members[0].batch, m=members: self._batch_edits(text, b, m), [m.record for m in members],
                           [m.addition[0] for m in members]))
         for request in singles:
             units.append((lambda r=request: r.edit(text), [request.record], []))
@@ -357,6 +366,8 @@ class Planner:
             if any(_overlap(edits, other) for other, _, _ in accepted):
                 continue  # planned again, against the new text, in the next pass
             accepted.append((edits, records, added))
+            if serial:
+                break  # one fix at a time in this file
         if not accepted:
             return None
         return PlannedFile(path, kind, [e for edits, _, _ in accepted for e in edits],

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from portlint.diagnostics import FileResult
+from portlint.diagnostics import FileResult, Severity
 from portlint.engine import Target, lint_target
 from portlint.fix import dockerfile_edit, pyproject_edit, requirements_edit
 from portlint.fix.plan import FixRecord, PlannedFile, Planner, display
@@ -132,8 +132,12 @@ def run_session(
     baselined = 0
     skipped: list[FixRecord] = []
     results: list[FileResult] = []
+    rejected: dict[tuple, str] = {}
+    serial: set[Path] = set()
+    last_pass: list[tuple[Path, str, list[FixRecord]]] = []  # (file, text before, fixes) of the last pass
     for number in range(MAX_PASSES + 1):
         overlay = store.overlay()
+        previous = results
         results = [lint_target(t, settings, registry, enabled, overlay) for t in targets]
         if baseline is not None:
             absorbing = baseline.copy()  # each pass starts from the whole baseline
@@ -141,9 +145,13 @@ def run_session(
             baselined = absorbing.matched
         if number == 0:
             first = results
+        if last_pass and _undo_breaking_edits(last_pass, previous, results, store, fixed, rejected, serial):
+            last_pass = []
+            continue  # lint what is left before planning more
+        last_pass = []
         if number == MAX_PASSES:
             break
-        planner = Planner(store.text, finder)
+        planner = Planner(store.text, finder, rejected, serial)
         for result in results:
             planner.add_result(result)
         plan = planner.plan()
@@ -163,6 +171,7 @@ def run_session(
             if after == before:
                 continue
             store.set(planned.path, after)
+            last_pass.append((planned.path, before, planned.records))
             applied = True
             for record in planned.records:
                 existing = fixed.get(record.key)
@@ -183,6 +192,34 @@ def run_session(
             notes.append(f"the fixes bring {len(introduced)} new finding{'s' if len(introduced) != 1 else ''} "
                          f"({shown}{more}): review them before committing")
     return Outcome(results, list(fixed.values()), skipped, store.changes(), converged, notes, baselined)
+
+
+def _undo_breaking_edits(last_pass, previous: list[FileResult], results: list[FileResult], store: FileStore,
+                         fixed: dict[tuple, FixRecord], rejected: dict[tuple, str], serial: set[Path]) -> bool:
+    """Take back the last pass's edits to a file that now has an error it did not have
+    (a pin the image's Python cannot install, PL410): a fix must not break the build.
+    With one fix in the file, that fix is refused with the error as its reason; with
+    several, the file is fixed one fix per pass from now on to find the culprit."""
+    new_errors: dict[str, list] = {}
+    for finding in _introduced(previous, results):
+        if finding.severity == Severity.ERROR:
+            new_errors.setdefault(os.path.normpath(finding.path), []).append(finding)
+    undone = False
+    for path, before, records in last_pass:
+        errors = new_errors.get(os.path.normpath(display(path)))
+        if not errors:
+            continue
+        store.set(path, before)
+        undone = True
+        for record in records:
+            fixed.pop(record.key, None)
+        if len(records) == 1:
+            error = errors[0]
+            rejected[records[0].key] = (f"{records[0].description} would bring {error.rule} "
+                                        f"({error.path}:{error.line}): {error.message}")
+        else:
+            serial.add(path.resolve())
+    return undone
 
 
 def _introduced(before: list[FileResult], after: list[FileResult]) -> list:
