@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -73,6 +74,18 @@ class LintContext:
     context_dir: Path | None
     platforms: tuple[str, ...]
     declared_images: tuple[DeclaredImage, ...] = ()
+    # Resolved path -> contents that stand in for the file on disk (--fix's pending edits).
+    overlay: Mapping[str, bytes] = field(default_factory=dict)
+
+    def read_context_bytes(self, relative: str) -> bytes:
+        """A build-context file's bytes (raises OSError like Path.read_bytes)."""
+        assert self.context_dir is not None
+        path = self.context_dir / relative
+        if self.overlay:
+            edited = self.overlay.get(str(path.resolve()))
+            if edited is not None:
+                return edited
+        return path.read_bytes()
 
     @cached_property
     def scopes(self) -> Scopes:
@@ -195,7 +208,7 @@ class LintContext:
             text = None
             if self.context_dir is not None:
                 try:
-                    text = decode((self.context_dir / relative).read_bytes(), relative)
+                    text = decode(self.read_context_bytes(relative), relative)
                 except (OSError, InputError):
                     text = None
             self._context_texts[relative] = text

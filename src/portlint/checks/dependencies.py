@@ -155,6 +155,9 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
     stdlib = stdlib_modules()
     reachable = _reachable(ctx, image, index)
     opaque = ", ".join(dict.fromkeys(env.opaque))
+    from portlint.fix.facts import MissingDistribution, install_targets
+
+    targets = install_targets(env)
     for image_path, placed in sorted(index.by_path.items()):
         parsed = ctx.imports(placed.context_path)
         if parsed is None:
@@ -182,12 +185,14 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                     f"a new {via} release can drop or change it",
                     fix=f"Install it directly with a pinned version, e.g. {candidates[0]}==<version>",
                     path=where,
+                    data=MissingDistribution(candidates, top, True, targets, via=via),
                 )
                 continue
             if transitive or via is not None:
                 continue
             severity, context = _import_severity(ref, placed.context_path, image_path, reachable, opaque, unknown_base)
             left_behind = _module_left_in_context(ctx, top)
+            data = None if left_behind is not None else MissingDistribution(candidates, top, distributions_for(key)[1], targets)
             if left_behind is not None:
                 cause = f"and {left_behind} defines it in the build context, but no COPY puts it into the image"
                 fix = f"COPY {left_behind} next to {image_path.rsplit('/', 1)[-1]} in the image"
@@ -210,6 +215,7 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 fix=fix,
                 path=where,
                 severity=severity,
+                data=data,
             )
 
 
@@ -356,7 +362,24 @@ def requirements_never_installed(ctx: LintContext) -> Iterator[Hit]:
             f"{candidate} {how}, but no RUN installs it: the image gets only what the RUN lines "
             "name, not the project's declared dependencies",
             fix=_install_fix(candidate),
+            data=_install_step(ctx, image, candidate, placed),
         )
+
+
+def _install_step(ctx: LintContext, image, candidate: str, placed):
+    """What --fix needs to add `RUN pip install -r` after the COPY (None: not a pip
+    requirements file, not copied, or the stage never runs pip)."""
+    from portlint.fix.facts import UninstalledRequirements, file_kind, stage_installer
+
+    if placed is None or file_kind(candidate) != "requirements":
+        return None
+    installer = stage_installer(ctx, len(ctx.dockerfile.stages) - 1)
+    if installer is None:
+        return None
+    workdir = image.workdir_at(placed.instruction)
+    path = placed.image_path
+    argument = path[len(workdir.rstrip("/")) + 1:] if path.startswith(workdir.rstrip("/") + "/") else path
+    return UninstalledRequirements(candidate, placed.instruction.span.last, argument, *installer)
 
 
 def _install_fix(candidate: str) -> str:
@@ -393,8 +416,11 @@ def unpinned_python_dependency(ctx: LintContext) -> Iterator[Hit]:
             names = by_place.setdefault((item.where.path, item.where.line), [])
             if item.requirement not in [i.requirement for i in names]:
                 names.append(item)
+    from portlint.fix.facts import UnpinnedItem, UnpinnedRequirements
+
     for (path, line), items in sorted(by_place.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
         listed = ", ".join(f"'{i.requirement}'" for i in items)
+        data = UnpinnedRequirements(path, line, tuple(UnpinnedItem(i.name, i.requirement, i.tool) for i in items))
         example = items[0].name
         if path is None:
             instruction = items[0].instruction
@@ -416,6 +442,7 @@ def unpinned_python_dependency(ctx: LintContext) -> Iterator[Hit]:
             "install a different release than the one you tested",
             fix=f"Pin exact versions ({example}==<version>), or install from a lock/constraints file",
             path=path,
+            data=data,
         )
 
 

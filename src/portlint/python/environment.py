@@ -192,7 +192,7 @@ class EnvironmentBuilder:
             return None
         self.read_files.add(context_path)
         try:
-            data = (self.ctx.context_dir / context_path).read_bytes()
+            data = self.ctx.read_context_bytes(context_path)
         except OSError:
             return None
         try:
