@@ -202,13 +202,13 @@ class LintContext:
     def context_text(self, relative: str) -> SourceText | None:
         """A build-context file's text (None if absent or unreadable), read once."""
         if relative not in self._context_texts:
-            from portlint.dockerfile.source import decode
+            from portlint.dockerfile.source import decode_requirements
             from portlint.errors import InputError
 
             text = None
             if self.context_dir is not None:
-                try:
-                    text = decode(self.read_context_bytes(relative), relative)
+                try:  # tolerant of byte-order marks: this text only shows lines and reads suppressions
+                    text = decode_requirements(self.read_context_bytes(relative), relative)
                 except (OSError, InputError):
                     text = None
             self._context_texts[relative] = text

@@ -195,6 +195,8 @@ def _platform_covered(target: str, published: list[str]) -> bool:
 
 @check("PL405")
 def single_arch_base_image(ctx: LintContext) -> Iterator[Hit]:
+    if ctx.is_windows:
+        return  # a Windows container is built for windows/amd64, whatever --platform says of Linux
     for base in ctx.base_images:
         if base.stage.platform:  # pinned (PL401) or following $BUILDPLATFORM/$TARGETPLATFORM on purpose
             continue

@@ -185,7 +185,7 @@ class EnvironmentBuilder:
     # ---- reading context files -------------------------------------------------
 
     def _text(self, context_path: str) -> str | None:
-        from portlint.dockerfile.source import decode
+        from portlint.dockerfile.source import decode, decode_requirements
         from portlint.errors import InputError
 
         if self.ctx.context_dir is None:
@@ -195,8 +195,10 @@ class EnvironmentBuilder:
             data = self.ctx.read_context_bytes(context_path)
         except OSError:
             return None
+        # pip reads requirements files by their byte-order mark; TOML, setup.cfg and YAML are UTF-8 only
+        reader = decode if context_path.endswith((".toml", ".cfg", ".yml", ".yaml", "Pipfile")) else decode_requirements
         try:
-            return decode(data, context_path).text
+            return reader(data, context_path).text
         except InputError as exc:
             self._problem(context_path, exc.line, str(exc))
             return None
@@ -262,6 +264,13 @@ class EnvironmentBuilder:
             env.installed.setdefault(dist, installed)
         for dist, built in donor.built_wheels.items():
             env.built_wheels.setdefault(dist, built)
+        words = list(instruction.json_args) if instruction.json_args is not None else instruction.args.split()
+        if any(w.rstrip("/") == "" for w in words[:-1]):  # COPY --from=base / /: the whole file system, base image included
+            env.base_roots = tuple(dict.fromkeys(env.base_roots + donor.base_roots))
+            env.base_packages = env.base_packages | donor.base_packages
+            env.base_known = env.base_known and donor.base_known
+            env.system_packages |= donor.system_packages
+            env.opaque.extend(r for r in donor.opaque if r not in env.opaque)
 
     def _maybe_wheel_build(self, env: StageEnvironment, argv, instruction: Instruction, offset: int, image: StageImage) -> None:
         """``pip wheel``/``pip download`` fill a wheelhouse a later stage installs from."""
