@@ -205,3 +205,57 @@ def test_cache_answers_a_second_request_without_the_transport(tmp_path: Path) ->
     assert fetcher.get("https://x/a").body == b"body"
     assert fetcher.get("https://x/a").headers == {"content-type": "text/plain"}
     assert transport.calls == 1 and fetcher.counters.cached == 1
+
+
+@pytest.fixture(scope="module")
+def replayed(tmp_path_factory):
+    """The generator's whole pipeline on responses recorded from the index (record_fixtures.py)."""
+    replay = ReplayTransport(RECORDED)
+    fetcher = Fetcher(replay, cache=None)
+    names = ["six", "pyyaml", "google-cloud-storage", "aio-pika", "sgmllib3k", "requests"]
+    with ThreadPoolExecutor(4) as pool:
+        facts = {n: gather(n, fetcher, Plan("https://pypi.org/simple/", since="2000-01-01"), pool) for n in names}
+    out = tmp_path_factory.mktemp("generated")
+    counts = write(out, list(facts.values()), {n: i for i, n in enumerate(names)}, {"replayed": True})
+    return replay, facts, out, counts
+
+
+def test_replay_answers_every_request_from_the_recording(replayed) -> None:
+    replay, facts, _, counts = replayed
+    assert set(replay.requests) <= set(replay.index)  # the recording covers the run: no network
+    assert all(not f.problems for f in facts.values()), {n: f.problems for n, f in facts.items()}
+    assert counts["distributions"] == 6
+
+
+def test_replayed_facts(replayed) -> None:
+    _, facts, _, _ = replayed
+    assert facts["google-cloud-storage"].import_names == ["google.cloud.storage"]
+    assert facts["pyyaml"].import_names == ["_yaml", "yaml"]
+    assert facts["sgmllib3k"].import_names == [] and facts["sgmllib3k"].coverage == ["s"]
+    # aio-pika has no PEP 658 metadata file: its Requires-Dist comes from the wheel's own METADATA
+    deps = {e[0] for e in facts["aio-pika"].dependencies["9.4.3"][0]}
+    assert {"aiormq", "yarl"} <= deps
+    requests_deps = facts["requests"].dependencies["2.32.3"]
+    assert ["pysocks", "", "socks"] in requests_deps[0] and "socks" in requests_deps[1]
+    assert facts["six"].coverage == ["s any:0-", "s any:0-"]  # an sdist, and py2.py3 wheels for every CPython 3
+
+
+def test_the_lint_reads_what_the_generator_wrote(replayed, monkeypatch) -> None:
+    from portlint.knowledge import package_index
+
+    _, _, out, _ = replayed
+    monkeypatch.setattr(package_index, "_DATA", out)
+    for cached in (package_index._imports, package_index._offsets, package_index._package, package_index.modules_by_distribution):
+        cached.cache_clear()
+    try:
+        assert package_index.module_providers("yaml") == ("pyyaml",)
+        pyyaml = package_index.package("pyyaml")
+        coverage = pyyaml.coverage(pyyaml.index_of("6.0.2"))
+        assert coverage.sdist and coverage.has_wheel("x86_64", minor=10) and not coverage.pure
+        requests = package_index.package("requests")
+        deps, extras = requests.dependencies(requests.index_of("2.32.3"))
+        assert "socks" in extras and {d.name for d in deps if not d.extra} >= {"urllib3", "idna", "certifi"}
+        assert requests.admits_python(0, "3.12") is True
+    finally:
+        for cached in (package_index._imports, package_index._offsets, package_index._package, package_index.modules_by_distribution):
+            cached.cache_clear()
