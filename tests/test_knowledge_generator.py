@@ -245,7 +245,8 @@ def test_the_lint_reads_what_the_generator_wrote(replayed, monkeypatch) -> None:
 
     _, _, out, _ = replayed
     monkeypatch.setattr(package_index, "_DATA", out)
-    for cached in (package_index._imports, package_index._offsets, package_index._package, package_index.modules_by_distribution):
+    caches = (package_index._table, package_index._package)
+    for cached in caches:
         cached.cache_clear()
     try:
         assert package_index.module_providers("yaml") == ("pyyaml",)
@@ -256,6 +257,7 @@ def test_the_lint_reads_what_the_generator_wrote(replayed, monkeypatch) -> None:
         deps, extras = requests.dependencies(requests.index_of("2.32.3"))
         assert "socks" in extras and {d.name for d in deps if not d.extra} >= {"urllib3", "idna", "certifi"}
         assert requests.admits_python(0, "3.12") is True
+        assert package_index.modules_of("google-cloud-storage") == frozenset({"google"})
     finally:
-        for cached in (package_index._imports, package_index._offsets, package_index._package, package_index.modules_by_distribution):
+        for cached in caches:
             cached.cache_clear()

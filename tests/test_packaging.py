@@ -49,7 +49,7 @@ def test_wheel_contents(wheel: Path) -> None:
     assert sum(1 for n in names if n.startswith("portlint/catalog/PL")) == 37
     assert "portlint/knowledge/import_names.json" in names
     assert {"portlint/knowledge/base_images/index.json", "portlint/knowledge/base_images/python.json"} <= names
-    assert {f"portlint/knowledge/generated/{f}" for f in ("packages.jsonl", "packages.index.json", "imports.json")} <= names
+    assert {f"portlint/knowledge/generated/{f}" for f in ("packages.jsonl", "packages.index.tsv", "imports.tsv", "commands.tsv", "modules.tsv")} <= names
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
 
 

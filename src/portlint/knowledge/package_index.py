@@ -12,6 +12,7 @@ that installs nothing pays nothing.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -24,40 +25,39 @@ ARCHITECTURE_OF_PLATFORM = {"amd64": "x86_64", "arm64": "aarch64", "arm": "armv7
                             "s390x": "s390x", "386": "i686"}
 
 
-@lru_cache(maxsize=1)
-def _imports() -> dict:
+@lru_cache(maxsize=None)
+def _table(name: str) -> list[str]:
+    """A sorted ``key<TAB>value`` table's lines ([] when the data is absent)."""
     try:
-        return json.loads((_DATA / "imports.json").read_bytes())
+        return (_DATA / name).read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
-        return {}
+        return []
 
 
-@lru_cache(maxsize=1)
-def _offsets() -> dict[str, list[int]]:
-    try:
-        return json.loads((_DATA / "packages.index.json").read_bytes())
-    except FileNotFoundError:
-        return {}
+def _lookup(table: str, key: str) -> str | None:
+    lines = _table(table)
+    probe = key + "\t"
+    at = bisect_left(lines, probe)
+    if at < len(lines) and lines[at].startswith(probe):
+        return lines[at][len(probe):]
+    return None
 
 
 def module_providers(module: str) -> tuple[str, ...] | None:
     """Distributions whose wheels hold this (dotted) import name, most downloaded first."""
-    found = _imports().get("modules", {}).get(module)
-    return tuple(found) if found else None
+    found = _lookup("imports.tsv", module)
+    return tuple(found.split()) if found else None
 
 
 def command_providers(command: str) -> tuple[str, ...]:
-    return tuple(_imports().get("commands", {}).get(command, ()))
+    found = _lookup("commands.tsv", command)
+    return tuple(found.split()) if found else ()
 
 
-@lru_cache(maxsize=1)
-def modules_by_distribution() -> dict[str, frozenset[str]]:
-    """distribution -> the top-level import names its wheels hold."""
-    reverse: dict[str, set[str]] = {}
-    for module, names in _imports().get("modules", {}).items():
-        for name in names:
-            reverse.setdefault(name, set()).add(module.split(".")[0])
-    return {name: frozenset(modules) for name, modules in reverse.items()}
+def modules_of(distribution: str) -> frozenset[str] | None:
+    """The top-level import names a distribution's wheels hold; None when the data lacks it."""
+    found = _lookup("modules.tsv", distribution)
+    return frozenset(found.split()) if found is not None else None
 
 
 def minors_text_contains(text: str, minor: int) -> bool:
@@ -141,12 +141,19 @@ class PackageRecord:
 
     @cached_property
     def _positions(self) -> dict[str, int]:
+        return {v: i for i, v in enumerate(self.versions)}
+
+    @cached_property
+    def _normalized_positions(self) -> dict[str, int]:
         return {normalize(v) or v: i for i, v in enumerate(self.versions)}
 
     def index_of(self, version: str) -> int | None:
         """The position of a release ('2.4.0' finds '2.4'); None if the data has no such release."""
+        found = self._positions.get(version)
+        if found is not None:
+            return found
         wanted = normalize(version)
-        return self._positions.get(wanted) if wanted is not None else None
+        return self._normalized_positions.get(wanted) if wanted is not None else None
 
     @staticmethod
     def _run_value(runs, index: int):
@@ -166,7 +173,7 @@ class PackageRecord:
     def admits_python(self, index: int, python: str) -> bool | None:
         """Whether the release's Requires-Python admits that interpreter (None: cannot tell)."""
         specifier = self.requires_python(index)
-        return True if not specifier else satisfies(python, specifier)
+        return True if not specifier else _admits(specifier, python)
 
     def dependencies(self, index: int) -> tuple[tuple[Dependency, ...], frozenset[str]] | None:
         """(dependencies, declared extras) of a release; None before the data's window."""
@@ -201,6 +208,11 @@ class PackageRecord:
         return None
 
 
+@lru_cache(maxsize=4096)
+def _admits(specifier: str, python: str) -> bool | None:
+    return satisfies(python, specifier)  # a few distinct Requires-Python strings serve thousands of releases
+
+
 def package(name: str) -> PackageRecord | None:
     """The generated record of a distribution (canonical name); None if not in the data."""
     return _package(name)
@@ -208,12 +220,13 @@ def package(name: str) -> PackageRecord | None:
 
 @lru_cache(maxsize=4096)
 def _package(name: str) -> PackageRecord | None:
-    where = _offsets().get(name)
+    where = _lookup("packages.index.tsv", name)
     if where is None:
         return None
+    start, length = (int(n) for n in where.split("\t"))
     with (_DATA / "packages.jsonl").open("rb") as handle:
-        handle.seek(where[0])
-        record = json.loads(handle.read(where[1]))
+        handle.seek(start)
+        record = json.loads(handle.read(length))
     return PackageRecord(
         name=record["n"],
         versions=tuple(record["v"]),

@@ -66,15 +66,24 @@ def _name_variants(distribution: str) -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def _reverse_table() -> dict[str, set[str]]:
-    """distribution -> top-level import names it is known to provide (both tables)."""
-    from portlint.knowledge.package_index import modules_by_distribution
-
-    reverse: dict[str, set[str]] = {name: set(modules) for name, modules in modules_by_distribution().items()}
+def _hand_reverse_table() -> dict[str, set[str]]:
+    """distribution -> top-level import names the hand-written overrides give it."""
+    reverse: dict[str, set[str]] = {}
     for module, entry in load("import_names").get("modules", {}).items():
         for dist in entry["distributions"]:
             reverse.setdefault(canonical(dist), set()).add(module.split(".")[0])
     return reverse
+
+
+def _modules_of(distribution: str) -> set[str] | None:
+    """Top-level import names a distribution provides, from both tables; None if neither knows it."""
+    from portlint.knowledge.package_index import modules_of
+
+    generated = modules_of(distribution)
+    hand = _hand_reverse_table().get(distribution)
+    if generated is None and hand is None:
+        return None
+    return set(generated or ()) | set(hand or ())
 
 
 def satisfied_by(module: str, installed: set[str] | frozenset[str]) -> str | None:
@@ -93,11 +102,11 @@ def satisfied_by(module: str, installed: set[str] | frozenset[str]) -> str | Non
     if known:
         return None
     lowered = top.lower()
-    reverse = _reverse_table()
     for dist in installed:
-        if lowered in reverse.get(dist, ()):
+        provided = _modules_of(dist)
+        if provided is not None and (lowered in provided or top in provided):
             return dist
-        if dist not in reverse and lowered in _name_variants(dist):
+        if provided is None and lowered in _name_variants(dist):
             return dist
     return None
 

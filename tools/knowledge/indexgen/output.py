@@ -11,12 +11,15 @@
     ``[name, requested extras, extra it belongs to, condition]``, trailing empties
     dropped; ``["", "", x]`` declares extra ``x``), known from release ``ds`` on
     (earlier releases were not read).
-``packages.index.json``
-    ``{name: [byte offset, byte length]}`` into ``packages.jsonl``, so a lint reads only
+``packages.index.tsv``
+    ``name<TAB>byte offset<TAB>byte length`` into ``packages.jsonl``, so a lint reads only
     the lines of the distributions it asks about.
-``imports.json``
-    ``{"modules": {import name: [distributions, most downloaded first]},
-    "commands": {command: [distributions]}}``.
+``imports.tsv``, ``commands.tsv``, ``modules.tsv``
+    ``import name<TAB>distributions`` (space-separated, most downloaded first),
+    ``command<TAB>distributions`` and ``distribution<TAB>top-level import names``.
+
+The ``.tsv`` tables are sorted by their first column (Python's string order), so the
+lint finds a key by binary search over the file's lines without building a dictionary.
 ``about.json``
     When and from where the data was generated, and how much of it there is.
 """
@@ -84,6 +87,12 @@ def package_record(facts: ProjectFacts) -> dict:
     return record
 
 
+def _write_table(path: Path, rows: dict[str, str]) -> None:
+    """key<TAB>value lines, sorted by key, for the lint's binary search."""
+    lines = [f"{key}\t{value}" for key, value in sorted(rows.items()) if "\t" not in key and "\n" not in key]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def write(directory: Path, projects: list[ProjectFacts], rank: dict[str, int], about: dict) -> dict:
     """Write the data files; returns the counts for the report."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -96,7 +105,7 @@ def write(directory: Path, projects: list[ProjectFacts], rank: dict[str, int], a
             offsets[facts.name] = [position, len(line) - 1]
             handle.write(line)
             position += len(line)
-    (directory / "packages.index.json").write_text(json.dumps(offsets, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+    _write_table(directory / "packages.index.tsv", {name: f"{start}\t{length}" for name, (start, length) in offsets.items()})
 
     providers: dict[str, list[str]] = defaultdict(list)
     commands: dict[str, list[str]] = defaultdict(list)
@@ -114,9 +123,15 @@ def write(directory: Path, projects: list[ProjectFacts], rank: dict[str, int], a
             continue
         modules[module] = names[:MAX_PROVIDERS]
     commands_out = {c: sorted(set(n), key=order)[:MAX_PROVIDERS] for c, n in sorted(commands.items())}
-    (directory / "imports.json").write_text(
-        json.dumps({"modules": modules, "commands": commands_out}, separators=(",", ":"), sort_keys=True), encoding="utf-8"
-    )
+    _write_table(directory / "imports.tsv", {m: " ".join(n) for m, n in modules.items()})
+    _write_table(directory / "commands.tsv", {c: " ".join(n) for c, n in commands_out.items()})
+    tops: dict[str, set[str]] = defaultdict(set)
+    for module, names in modules.items():
+        for name in names:
+            tops[name].add(module.split(".")[0])
+    _write_table(directory / "modules.tsv", {name: " ".join(sorted(found)) for name, found in tops.items()})
+    for stale in ("imports.json", "packages.index.json"):
+        (directory / stale).unlink(missing_ok=True)
     counts = {
         "distributions": len(found),
         "releases": sum(len(p.versions) for p in found),
