@@ -115,6 +115,7 @@ def test_base_image_index_and_hints_are_current() -> None:
         ("ubuntu", "22.04", {"python": None, "os_family": "ubuntu"}),
         ("pytorch/pytorch", "2.3.1-cuda12.1-cudnn8-runtime", {"gpu": "cuda", "platforms": ["linux/amd64"]}),
         ("tensorflow/tensorflow", "2.4.1", {"platforms": ["linux/amd64"]}),
+        ("public.ecr.aws/docker/library/python", "3.11-slim", {"python": "3.11", "slim": True}),
         ("763104351884.dkr.ecr.us-west-2.amazonaws.com/pytorch-training", "2.3.0-gpu-py311-cu121-ubuntu20.04-sagemaker",
          {"gpu": "cuda", "python": "3.11"}),
     ],

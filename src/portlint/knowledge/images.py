@@ -67,12 +67,23 @@ def _version_inside(match: re.Match, versions: str | None) -> bool:
     return bool(version) and satisfies(version, versions) is True
 
 
+# Registries that serve Docker Hub's official images under another name.
+_MIRRORS = ("public.ecr.aws/docker/library/", "mirror.gcr.io/library/", "mirror.gcr.io/")
+
+
+def _unmirrored(name: str) -> str:
+    for prefix in _MIRRORS:
+        if name.startswith(prefix) and "/" not in name[len(prefix):]:
+            return name[len(prefix):]
+    return name
+
+
 @lru_cache(maxsize=1024)
 def table_facts(name: str, tag: str | None) -> dict[str, Any] | None:
     """The first table entry for ``name:tag`` (tag None = latest), with the facts its tag
     carries filled in; None for an image the table does not know."""
     tag = tag or "latest"
-    for entry in _candidates(name.lower()):
+    for entry in _candidates(_unmirrored(name.lower())):
         hint = entry.get("hint", "")
         if hint and hint not in tag:
             continue
