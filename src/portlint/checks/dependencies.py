@@ -143,7 +143,8 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
     if env is None or image is None or (transitive and not env.base_known):
         return
     # An unknown base image may ship anything: its gaps are reported, as info, naming it.
-    unknown_base = None if env.base_known else ctx.root_image(env.stage).text
+    root = ctx.root_image(env.stage)
+    unknown_base = None if env.base_known else (root.text or root.stage.base)  # FROM $BASE without a default: as written
     from portlint.python.distributions import distributions_for, satisfied_by
     from portlint.python.imports import stdlib_modules
     from portlint.python.program import ModuleIndex
