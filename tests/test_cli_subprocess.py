@@ -102,3 +102,20 @@ def test_findings_sharing_a_line_come_out_in_the_same_order_every_run(tmp_path: 
         outputs.add(done.stdout)
     assert len(outputs) == 1
     assert [f["rule"] for f in json.loads(outputs.pop())["findings"]].count("PL204") == 2
+
+
+def test_unknown_base_images_are_named_once_on_stderr_in_text_output(tmp_path: Path) -> None:
+    for name, image in (("a", "registry.corp.example/ml-base:1.0"), ("b", "registry.corp.example/ml-base:1.0"),
+                        ("c", "registry.corp.example/gpu-base:2.0"), ("d", "python:3.12-slim")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "Dockerfile").write_text(f"FROM {image}\nCOPY app.py /app/\nCMD [\"python\", \"/app/app.py\"]\n")
+        (tmp_path / name / "app.py").write_text("import torch\n")
+    env = dict(os.environ, NO_COLOR="1")
+    text = subprocess.run(_command() + ["."], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=60)
+    notes = [line for line in text.stderr.splitlines() if "unknown base image" in line]
+    assert len(notes) == 1, text.stderr
+    assert "registry.corp.example/ml-base:1.0, registry.corp.example/gpu-base:2.0" in notes[0]
+    assert "python:3.12-slim" not in notes[0] and "base-images" in notes[0]
+    machine = subprocess.run(_command() + ["--format", "json", "."], cwd=tmp_path, capture_output=True, text=True,
+                             env=env, timeout=60)
+    assert machine.stderr == "" and json.loads(machine.stdout)["summary"]["files"] == 4
