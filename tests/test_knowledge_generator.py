@@ -231,7 +231,8 @@ def test_replayed_facts(replayed) -> None:
     _, facts, _, _ = replayed
     assert facts["google-cloud-storage"].import_names == ["google.cloud.storage"]
     assert facts["pyyaml"].import_names == ["_yaml", "yaml"]
-    assert facts["sgmllib3k"].import_names == [] and facts["sgmllib3k"].coverage == ["s"]
+    # an sdist-only project: its modules and (empty) requirements come from the sdist itself
+    assert facts["sgmllib3k"].import_names == ["sgmllib"] and facts["sgmllib3k"].coverage == ["s"]
     # aio-pika has no PEP 658 metadata file: its Requires-Dist comes from the wheel's own METADATA
     deps = {e[0] for e in facts["aio-pika"].dependencies["9.4.3"][0]}
     assert {"aiormq", "yarl"} <= deps
@@ -261,3 +262,44 @@ def test_the_lint_reads_what_the_generator_wrote(replayed, monkeypatch) -> None:
     finally:
         for cached in caches:
             cached.cache_clear()
+
+
+def _sdist(files: dict[str, str]) -> bytes:
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo(f"demo-1.0/{name}")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def test_an_sdist_only_project_gives_its_egg_info_requirements_and_modules() -> None:
+    from indexgen.sdist import requires_txt_to_requires_dist, sdist_facts
+
+    requires = "numpy\ntorch>=1.10\n\n[dev]\npytest\n\n[:python_version < \"3.8\"]\nimportlib-metadata\n"
+    assert requires_txt_to_requires_dist(requires) == [
+        "numpy", "torch>=1.10", 'pytest; extra == "dev"', 'importlib-metadata; (python_version < "3.8")']
+    data = _sdist({
+        "PKG-INFO": "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\nRequires-Python: >=3.7\n",
+        "demo.egg-info/PKG-INFO": "Metadata-Version: 2.1\nName: demo\n",
+        "demo.egg-info/requires.txt": requires,
+        "demo.egg-info/top_level.txt": "whisper\ntests\n",
+        "whisper/__init__.py": "",
+    })
+    metadata, names = sdist_facts(data, "demo-1.0.tar.gz")
+    assert names == ["whisper"]
+    assert metadata.requires_python == ">=3.7" and metadata.provides_extra == ("dev",)
+    assert [e[0] for e in dependency_entries(metadata)] == ["importlib-metadata", "numpy", "pytest", "torch"]
+
+
+def test_an_sdist_without_egg_info_gives_its_packages() -> None:
+    from indexgen.sdist import sdist_facts
+
+    data = _sdist({"PKG-INFO": "Metadata-Version: 2.3\nName: demo\nRequires-Dist: requests\n",
+                   "src/demo_pkg/__init__.py": "", "setup.py": "", "tests/__init__.py": ""})
+    metadata, names = sdist_facts(data, "demo-1.0.tar.gz")
+    assert names == ["demo_pkg"] and metadata.requires_dist == ("requests",)

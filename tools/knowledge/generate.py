@@ -34,7 +34,7 @@ SEED = HERE / "seed.txt"
 OUTPUT = REPO / "src" / "portlint" / "knowledge" / "generated"
 DEFAULT_INDEX = "https://pypi.org/simple/"
 # Bump when the facts gathered per project change, so cached per-project results are redone.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 
 def index_url_from_pip() -> str:

@@ -518,7 +518,7 @@ def missing_system_library(ctx: LintContext) -> Iterator[Hit]:
     final_stage = len(ctx.dockerfile.stages) - 1
     for name, item in sorted(env.installed.items()):
         needs = system_libraries(name)
-        if not needs or item.instruction is None:
+        if not needs or item.instruction is None or _bundles_library(needs, item):
             continue
         # A library needed to build the package must be where pip ran (a builder stage,
         # maybe); one needed to run it must be in the image that runs.
@@ -546,6 +546,18 @@ def missing_system_library(ctx: LintContext) -> Iterator[Hit]:
         )
 
 
+def _bundles_library(needs: dict, item) -> bool:
+    """soundfile's wheels carry libsndfile from 0.12 on: a pin at or after that (or no pin:
+    pip takes the newest) needs no system package."""
+    since = needs.get("bundled_since")
+    if not since:
+        return False
+    from portlint.python.versions import satisfies
+
+    version = exact_version(item.requirement)
+    return version is None or satisfies(version, f">={since}") is True
+
+
 def _minimal_image_family(base) -> str | None:
     """'debian' or 'alpine' for a slim or Alpine image the tables know; None otherwise."""
     facts = base.facts or {}
@@ -560,7 +572,11 @@ def _system_package_present(package: str, alternatives: list[str], installed: se
     (build-essential brings gcc) or as its -dev package (libpq-dev brings libpq5)."""
     from portlint.python.distributions import metapackage_contents
 
-    if package in installed or any(a in installed for a in alternatives if a.startswith(package)):
+    if isinstance(alternatives, dict):  # {"default-libmysqlclient-dev": ["libmariadb-dev", …]}
+        alternatives = alternatives.get(package, [])
+    elif alternatives:  # a list: older names of the packages they start like (libgl1-mesa-glx for libgl1)
+        alternatives = [a for a in alternatives if a.startswith(package)]
+    if package in installed or any(a in installed for a in alternatives):
         return True
     if any(package in metapackage_contents(name) for name in installed):
         return True

@@ -129,6 +129,8 @@ def gather(name: str, fetcher: Fetcher, plan: Plan, pool: Executor) -> ProjectFa
     jobs = {str(r.version): pool.submit(_dependencies, fetcher, _preferred_wheel(r)) for r in wanted}
     if with_wheels:
         _read_names(facts, fetcher, _preferred_wheel(with_wheels[-1]))
+    elif ordered:
+        _read_sdist(facts, fetcher, ordered[-1])
     for version, job in jobs.items():
         try:
             result = job.result()
@@ -147,6 +149,31 @@ def _dependencies(fetcher: Fetcher, wheel: ReleaseFile | None) -> list | None:
     if metadata is None:
         return None
     return [dependency_entries(metadata), sorted(metadata.provides_extra)]
+
+
+def _read_sdist(facts: ProjectFacts, fetcher: Fetcher, release: Release) -> None:
+    """A project without wheels: its newest sdist's dependencies and import names."""
+    from indexgen.metadata import dependency_entries
+    from indexgen.sdist import MAX_SDIST_BYTES, sdist_facts
+
+    sdist = next((f for f in release.files if f.kind == "sdist" and 0 < f.size <= MAX_SDIST_BYTES), None)
+    if sdist is None:
+        return
+    try:
+        response = fetcher.get(sdist.url)
+        if response.status != 200:
+            raise FetchError(f"HTTP {response.status}")
+        metadata, names = sdist_facts(response.body, sdist.filename)
+    except (FetchError, OSError, ValueError, EOFError) as exc:  # tarfile and zipfile errors are ValueError/OSError kin
+        facts.problems.append(f"sdist {sdist.filename}: {exc}")
+        return
+    except Exception as exc:  # a broken archive (tarfile.ReadError, zipfile.BadZipFile) is a problem, not a crash
+        facts.problems.append(f"sdist {sdist.filename}: {exc.__class__.__name__}: {exc}")
+        return
+    if metadata is not None:
+        facts.dependencies[str(release.version)] = [dependency_entries(metadata), sorted(metadata.provides_extra)]
+    facts.import_names = names
+    facts.names_from = sdist.filename
 
 
 def _read_names(facts: ProjectFacts, fetcher: Fetcher, wheel: ReleaseFile | None) -> None:
