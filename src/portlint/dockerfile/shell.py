@@ -138,22 +138,34 @@ class ShellScript:
         return [cmd for cmd in self.commands if cmd.effective().name in names]
 
 
-def parse_shell(script: str) -> ShellScript:
-    """Parse a RUN script; never raises."""
+def parse_shell(script: str, escape: str = "\\") -> ShellScript:
+    """Parse a RUN script; never raises.
+
+    ``escape`` is the character that continues a line: a Dockerfile's escape directive
+    for the text of a RUN instruction (BuildKit joins those lines before any shell sees
+    them, so under a backtick escape a trailing backslash is just a character), and the
+    shell's backslash for a heredoc body or a script file.
+    """
     text = script if isinstance(script, str) else ""
     try:
-        parser = _Parser(text, 0, False, (None, None))
+        parser = _Parser(text, 0, False, (None, None), escape)
         return ShellScript(tuple(cmd for _, cmd, _ in parser.parse()), parser.degraded)
     except Exception:  # _ParseError, RecursionError, or a parser bug: linting must go on
         pass
-    return ShellScript(tuple(_fallback(text)), True)
+    return ShellScript(tuple(_fallback(text, escape)), True)
 
 
-def _join_lines(script: str) -> tuple[str, list[int]]:
-    """Join backslash-newline continuations; return the text and each char's original line.
+def _continues(body: str, escape: str) -> bool:
+    """BuildKit's rule: the line ends with the escape character (blanks after it allowed)
+    that is not itself escaped; a line holding only the escape character continues too."""
+    return body.endswith(escape) and (len(body) == 1 or body[-2] != escape)
+
+
+def _join_lines(script: str, escape: str = "\\") -> tuple[str, list[int]]:
+    """Join continuation lines; return the text and each char's original line.
 
     As in a Dockerfile, blank and comment lines inside a continued line are dropped, the
-    backslash may be followed by blanks, and CRLF endings count as LF.
+    escape character may be followed by blanks, and CRLF endings count as LF.
     """
     out: list[str] = []
     line_of: list[int] = []
@@ -165,7 +177,7 @@ def _join_lines(script: str) -> tuple[str, list[int]]:
         if continuing and (not stripped or stripped.startswith("#")):
             continue
         body = line.rstrip(" \t")
-        continuing = (len(body) - len(body.rstrip("\\"))) % 2 == 1  # `\\` is an escaped backslash
+        continuing = _continues(body, escape)
         body = body[:-1] if continuing else line
         if not continuing and index < len(lines) - 1:
             body += "\n"
@@ -190,8 +202,9 @@ class _Tok(NamedTuple):
 class _Parser:
     """Recursive descent over tokens lexed on demand; ``$( … )`` re-enters the parser."""
 
-    def __init__(self, script: str, depth: int, nested: bool, cond: tuple[str | None, str | None]) -> None:
-        self.s, self._line_of = _join_lines(script)
+    def __init__(self, script: str, depth: int, nested: bool, cond: tuple[str | None, str | None],
+                 escape: str = "\\") -> None:
+        self.s, self._line_of = _join_lines(script, escape)
         self._max_line = script.count("\n")
         self._depth = depth
         self._base_nested = nested
@@ -679,10 +692,10 @@ _LOOSE_HEADERS = frozenset({"for", "select", "case", "function", "in"})
 _QUOTES = str.maketrans("", "", "'\"\\")
 
 
-def _fallback(script: str) -> list[SimpleCommand]:
+def _fallback(script: str, escape: str = "\\") -> list[SimpleCommand]:
     """The token view for text the parser gave up on: split on operator characters and
     blanks whatever the quoting; drop comments, redirections and keywords."""
-    text, line_of = _join_lines(script)
+    text, line_of = _join_lines(script, escape)
     commands: list[SimpleCommand] = []
     words: list[tuple[int, str]] = []  # (offset, raw) of the current command's words
     i, n, skip, opened = 0, len(text), False, False
