@@ -207,6 +207,32 @@ def test_scopes_global_stage_and_inherited_env() -> None:
     assert scopes.expand(workdir, "$VERSION").undefined == ("VERSION",)  # ARGs are not inherited
 
 
+def test_build_args_replace_arg_defaults_but_declare_nothing() -> None:
+    d = model(
+        "ARG BASE=python:3.11.9-slim\nARG UNUSED\nFROM $BASE\nARG SRC=src\nARG BARE\nENV MODE=prod\n"
+        "ARG MODE\nARG TARGETARCH\nCOPY $SRC/ $DEST/\nFROM $BASE\nWORKDIR /$SRC\n"
+    )
+    build_args = {"BASE": "python:3.12.7-slim", "SRC": "services/api", "BARE": "x", "MODE": "dev",
+                  "DEST": "/srv", "TARGETARCH": "s390x"}
+    scopes = Scopes(d, build_args)
+    copy, workdir = d.instructions[8], d.instructions[10]
+    assert scopes.expand(d.stages[0].from_, "$BASE").value == "python:3.12.7-slim"
+    assert scopes.expand(copy, "$SRC $BARE $MODE").value == "services/api x prod"  # ENV wins over ARG
+    assert scopes.expand(copy, "$DEST").undefined == ("DEST",)  # a build arg without any ARG does nothing
+    assert scopes.expand(workdir, "$SRC").undefined == ("SRC",)  # and a stage's ARG stays in its stage
+    assert scopes.expand(copy, "$TARGETARCH").unknown == ("TARGETARCH",)  # --platform chooses it
+
+
+def test_a_leading_variable_without_value_makes_the_text_unknown() -> None:
+    scope = Scopes(model("ARG SET=examples\nARG EMPTY=\nARG BARE\nFROM x:1\n")).global_scope
+    assert expand("$BARE/requirements.txt", scope).starts_unset
+    assert expand("${EMPTY}/requirements.txt", scope).starts_unset
+    assert expand("$NEVER_DECLARED/requirements.txt", scope).starts_unset
+    assert not expand("$SET/requirements.txt", scope).starts_unset
+    assert not expand("${BARE:-examples}/requirements.txt", scope).starts_unset
+    assert not expand("/home/$BARE/model.pkl", scope).starts_unset  # absolute whatever the variable
+
+
 def test_legacy_env_form() -> None:
     d = model("FROM python:3.12-slim\nENV APP_HOME /srv/app\nWORKDIR $APP_HOME\n")
     assert Scopes(d).expand(d.instructions[2], "$APP_HOME").value == "/srv/app"

@@ -51,7 +51,9 @@ def cli() -> None:
 @click.option("--config", "config_file", type=click.Path(), help="Configuration file (pyproject.toml or .portlint.toml).")
 @click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel processes (default: CPU count).")
-def lint_command(paths, context, output_format, select, extend_select, ignore, fail_on, platforms, config_file, no_color, jobs) -> None:
+@click.option("--build-arg", "build_args", multiple=True, metavar="NAME[=VALUE]",
+              help="A build-time variable, as for docker build: the value of ARG NAME (NAME alone takes it from the environment). Repeatable.")
+def lint_command(paths, context, output_format, select, extend_select, ignore, fail_on, platforms, config_file, no_color, jobs, build_args) -> None:
     """Lint Dockerfiles together with their build context."""
     from portlint.app import LintOptions, color_wanted, lint_exit_code
 
@@ -67,6 +69,7 @@ def lint_command(paths, context, output_format, select, extend_select, ignore, f
         config_file=config_file,
         color=color_wanted(no_color) if output_format == "text" else False,
         jobs=jobs,
+        build_args=build_args,
     )
     sys.exit(lint_exit_code(options))
 

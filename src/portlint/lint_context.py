@@ -65,10 +65,11 @@ class LintContext:
     dockerfile: Dockerfile
     context_dir: Path | None
     platforms: tuple[str, ...]
+    build_args: tuple[tuple[str, str], ...] = ()  # --build-arg NAME=VALUE (the last of a name wins)
 
     @cached_property
     def scopes(self) -> Scopes:
-        return Scopes(self.dockerfile)
+        return Scopes(self.dockerfile, dict(self.build_args))
 
     @cached_property
     def base_images(self) -> tuple[BaseImage, ...]:

@@ -24,6 +24,7 @@ class Settings:
     rules_dirs: tuple[Path, ...] = ()
     config_path: Path | None = None
     root: Path = field(default_factory=Path.cwd)  # per-file-ignores patterns are relative to it
+    build_args: tuple[tuple[str, str], ...] = ()  # --build-arg NAME=VALUE, in the order given
 
     def fails(self, severity: Severity) -> bool:
         if self.fail_on == "never":

@@ -691,9 +691,10 @@ def copy_source_missing(ctx: LintContext) -> Iterator[Hit]:
         for source in sources:
             expansion = ctx.scopes.expand(instruction, source)
             text = expansion.value
-            if expansion.undefined or expansion.unknown or "://" in text or text.startswith("git@"):
-                matched_any = True
+            if expansion.undefined or expansion.unknown or expansion.starts_unset or "://" in text or text.startswith("git@"):
+                matched_any = True  # a variable without a value: the source is unknown
                 continue
+            shown = f"'{source}'" + (f" (= '{text}')" if text != source else "")
             relative = normalize(text)
             if climbs_out(text) or re.match(r"^[A-Za-z]:[\\/]", text) or "\\" in text:
                 matched_any = True  # outside the context or a Windows path: PL302/PL304 say so
@@ -708,10 +709,10 @@ def copy_source_missing(ctx: LintContext) -> Iterator[Hit]:
             exists = context.is_file(relative) or context.is_dir(relative) or (context.root / relative).exists()
             if not exists:
                 if not context.truncated:
-                    problems.append(f"'{source}' does not exist in the build context ({_display(ctx)})")
+                    problems.append(f"{shown} does not exist in the build context ({_display(ctx)})")
                 continue
             if _all_excluded(context, relative):
-                problems.append(f"'{source}' is excluded by .dockerignore, so the builder never receives it")
+                problems.append(f"{shown} is excluded by .dockerignore, so the builder never receives it")
                 continue
             matched_any = True
         if globs_without_match and not matched_any:
