@@ -156,7 +156,7 @@ def lint_target(target: Target, settings: Settings, registry: Registry, enabled:
     if target.context is not None and not target.context_given:
         target = _infer_context(target, dockerfile)
     ctx = LintContext(dockerfile=dockerfile, context_dir=target.context, platforms=settings.platforms,
-                      build_args=settings.build_args)
+                      build_args=settings.build_args, dockerfile_path=target.path)
     stamper = _Stamper(target, settings, ctx)
     for rule_id in sorted(enabled):
         rule = registry.rules[rule_id]

@@ -66,6 +66,7 @@ class LintContext:
     context_dir: Path | None
     platforms: tuple[str, ...]
     build_args: tuple[tuple[str, str], ...] = ()  # --build-arg NAME=VALUE (the last of a name wins)
+    dockerfile_path: Path | None = None  # the Dockerfile on disk; None for stdin
 
     @cached_property
     def scopes(self) -> Scopes:
@@ -122,6 +123,18 @@ class LintContext:
         return False
 
     # ---- the build context (None when linting stdin without --context) ----------
+
+    @cached_property
+    def dockerfile_dir(self) -> str | None:
+        """The Dockerfile's folder inside the build context ('' for the context root);
+        None when the Dockerfile lies outside the context or came from stdin."""
+        if self.dockerfile_path is None or self.context_dir is None:
+            return None
+        try:
+            relative = self.dockerfile_path.resolve().parent.relative_to(self.context_dir.resolve())
+        except (ValueError, OSError):
+            return None
+        return "" if str(relative) == "." else relative.as_posix()
 
     @cached_property
     def build_context(self) -> BuildContext | None:

@@ -6,9 +6,14 @@ import posixpath
 import re
 from collections.abc import Iterator
 
+from typing import TYPE_CHECKING
+
 from portlint.diagnostics import Hit, Severity, Span
 from portlint.lint_context import LintContext
 from portlint.registry import check
+
+if TYPE_CHECKING:
+    from portlint.context.image_files import Placed
 
 # "—from=builder": a word processor turned "--" into a dash (–, —, −)
 TYPOGRAPHIC_FLAG = re.compile(r"^[\u2010-\u2015\u2212]{1,2}(?=[a-z-]+(=|$))")
@@ -298,32 +303,149 @@ def requirements_never_installed(ctx: LintContext) -> Iterator[Hit]:
     pythonic = any(e.runs_python_installs for e in ctx.environments) or bool(image.python_files())
     if not pythonic:
         return
-    copied = {p.context_path: p for p in image.files.values() if p.context_path}
-    candidates = [f for f in ("requirements.txt", "Pipfile", "environment.yml", "environment.yaml") if context.is_file(f)]
+    built = _built_stages(ctx)
+    # Where each context file is in the images the build makes: the final image first, then
+    # the stages it needs (a builder stage that copies pyproject.toml and installs a hand list).
+    copied: dict[str, Placed] = {}
+    for index in [built[-1], *built[:-1]]:
+        for placed in ctx.images.stages[index].files.values():
+            if placed.context_path:
+                copied.setdefault(placed.context_path, placed)
+    folders = list(dict.fromkeys(["", ctx.dockerfile_dir or ""]))  # the context root, and beside the Dockerfile
+    candidates = [posixpath.join(d, f) for d in folders for f in _DEPENDENCY_FILES if context.is_file(posixpath.join(d, f))]
     candidates += [c for c in copied if _MAIN_REQUIREMENTS.search(c) and c not in candidates]
-    if "pyproject.toml" in copied and _declares_dependencies(ctx, "pyproject.toml"):
-        candidates.append("pyproject.toml")
+    read_names, reads_project = _dependency_reads(ctx, built)
+    for folder in folders:
+        pyproject = posixpath.join(folder, "pyproject.toml")
+        if pyproject in copied and not reads_project and _declares_dependencies(ctx, pyproject):
+            candidates.append(pyproject)
     final_stage = ctx.dockerfile.stages[-1]
-    for candidate in candidates:
+    for candidate in dict.fromkeys(candidates):
+        if posixpath.basename(candidate) in read_names:
+            continue  # a script the build runs installs it
         placed = copied.get(candidate)
         anchor = placed.instruction if placed is not None else final_stage.from_
-        how = f"is copied into the image at {placed.image_path}" if placed is not None else "sits in the build context"
+        if placed is None:
+            how = "sits in the build context"
+        elif placed.instruction.stage == final_stage.index or ctx.images.final.files.get(placed.image_path) is placed:
+            how = f"is copied into the image at {placed.image_path}"
+        else:
+            stage = ctx.dockerfile.stages[placed.instruction.stage]
+            how = f"is copied into the {stage.name or f'stage {stage.index}'} stage at {placed.image_path}"
+        commented = _commented_install(ctx, candidate)
+        hint = f" (the install on line {commented} is commented out)" if commented else ""
         yield Hit(
             anchor.span,
-            f"{candidate} {how}, but no RUN installs it: the image gets only what the RUN lines "
+            f"{candidate} {how}, but no RUN installs it{hint}: the image gets only what the RUN lines "
             "name, not the project's declared dependencies",
             fix=_install_fix(candidate),
         )
 
 
+_DEPENDENCY_FILES = ("requirements.txt", "Pipfile", "environment.yml", "environment.yaml")
+
+
+def _built_stages(ctx: LintContext) -> list[int]:
+    """The stages a plain ``docker build`` runs, in order: the last one and every stage it
+    needs (its FROM, COPY --from, RUN --mount=from=); BuildKit skips the others."""
+    dockerfile = ctx.dockerfile
+    needed: set[int] = set()
+    pending = [len(dockerfile.stages) - 1]
+    while pending:
+        index = pending.pop()
+        if index in needed:
+            continue
+        needed.add(index)
+        base = ctx.base_images[index]
+        if base.kind == "stage" and base.parent is not None:
+            pending.append(base.parent.index)
+        for instruction in dockerfile.stages[index].instructions:
+            names = []
+            if instruction.keyword in ("COPY", "ADD") and instruction.flag("from"):
+                names.append(ctx.scopes.expand(instruction, instruction.flag("from") or "").value)
+            for mount in instruction.flag_values("mount") if instruction.keyword == "RUN" else ():
+                names.extend(part[len("from="):] for part in mount.split(",") if part.startswith("from="))
+            for name in names:
+                source = dockerfile.stage_by_name(name)
+                if source is None and name.isdigit() and int(name) < len(dockerfile.stages):
+                    source = dockerfile.stages[int(name)]
+                if source is not None and source.index < index:
+                    pending.append(source.index)
+    return sorted(needed)
+
+
+def _dependency_reads(ctx: LintContext, stages: list[int]) -> tuple[set[str], bool]:
+    """What the build's commands read besides the installs already followed: names of
+    dependency files that scripts it runs install (``RUN ./hack/build-wheels.sh``, an
+    entrypoint that runs ``pip install -r requirements.txt``), and whether anything reads
+    the project itself (python -m build, pip wheel ., poetry export, setup.py install)."""
+    from portlint.checks.paths import _executed_scripts
+    from portlint.dockerfile.shell import parse_shell
+    from portlint.python.installs import parse_install
+
+    commands = [command.effective().argv for index in stages for instruction in ctx.dockerfile.stages[index].instructions
+                if instruction.keyword == "RUN" for command in ctx.shell(instruction).commands]
+    for image_path in _executed_scripts(ctx):
+        placed = next((image.files[image_path] for image in ctx.images.stages if image_path in image.files), None)
+        text = ctx.context_text(placed.context_path) if placed is not None and placed.context_path else None
+        if text is not None:
+            commands.extend(command.effective().argv for command in parse_shell(text.text).commands)
+    names: set[str] = set()
+    project = False
+    for argv in commands:
+        install = parse_install(argv)
+        if install is not None:
+            names.update(posixpath.basename(f) for f in (*install.requirement_files, *install.constraint_files,
+                                                          *install.environment_files))
+            project = project or bool(install.projects)
+            continue
+        project = project or _reads_project(argv)
+    return names, project
+
+
+_PROJECT_READERS = frozenset({"poetry", "uv", "pdm", "hatch", "pip-compile"})
+
+
+def _reads_project(argv: tuple[str, ...]) -> bool:
+    from portlint.python.environment import builds_packages
+
+    if builds_packages(argv) or ("setup.py" in argv[1:2] and any(w in ("install", "develop") for w in argv[2:])):
+        return True
+    tool = argv[0].rsplit("/", 1)[-1] if argv else ""
+    return tool in _PROJECT_READERS and (tool == "pip-compile" or any(w in ("export", "lock", "compile") for w in argv[1:3]))
+
+
+_COMMENTED_RUN = re.compile(r"^#+\s*(?:RUN\s+)?(?:--\S+\s+)*", re.IGNORECASE)
+
+
+def _commented_install(ctx: LintContext, candidate: str) -> int | None:
+    """The line of a commented-out install that would read the file (``# RUN pip install .``)."""
+    from portlint.dockerfile.shell import parse_shell
+    from portlint.python.installs import PROJECT_FILES, parse_install
+
+    name = posixpath.basename(candidate)
+    for number, line in enumerate(ctx.dockerfile.source.lines, start=1):
+        text = line.strip()
+        if not text.startswith("#") or "install" not in text and "sync" not in text:
+            continue
+        for command in parse_shell(_COMMENTED_RUN.sub("", text)).commands:
+            install = parse_install(command.effective().argv)
+            if install is None:
+                continue
+            files = [posixpath.basename(f) for f in (*install.requirement_files, *install.environment_files)]
+            if name in files or (name in PROJECT_FILES and install.projects) or (name == "Pipfile" and install.tool == "pipenv"):
+                return number
+    return None
+
+
 def _install_fix(candidate: str) -> str:
     if candidate.endswith("pyproject.toml"):
         return "RUN pip install --no-cache-dir . (after COPY pyproject.toml and the package)"
-    if candidate == "Pipfile":
+    if posixpath.basename(candidate) == "Pipfile":
         return "RUN pipenv install --system --deploy (after COPY Pipfile Pipfile.lock ./)"
-    if candidate.startswith("environment"):
+    if posixpath.basename(candidate).startswith("environment"):
         return f"RUN conda env update -n base -f {candidate}"
-    return f"COPY {candidate} . then RUN pip install --no-cache-dir -r {candidate}"
+    return f"COPY {candidate} . then RUN pip install --no-cache-dir -r {posixpath.basename(candidate)}"
 
 
 def _declares_dependencies(ctx: LintContext, path: str) -> bool:

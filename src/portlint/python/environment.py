@@ -144,7 +144,7 @@ _COMPILE_VALUE_OPTIONS = frozenset(
 _PACKAGE_BUILDERS = frozenset({"poetry", "uv", "hatch", "pdm", "flit"})
 
 
-def _builds_packages(argv: tuple[str, ...]) -> bool:
+def builds_packages(argv: tuple[str, ...]) -> bool:
     """python -m build, setup.py bdist_wheel, pip wheel, poetry/uv/hatch/pdm/flit build."""
     words = [w.rsplit("/", 1)[-1] for w in argv[:4]]
     if not words:
@@ -364,7 +364,7 @@ class EnvironmentBuilder:
         for member in dockerfile.stage_chain(dockerfile.stages[instruction.stage]):
             for other in member.instructions:
                 if other.keyword == "RUN" and other.index <= instruction.index and any(
-                    _builds_packages(command.effective().argv) for command in self.ctx.shell(other).commands
+                    builds_packages(command.effective().argv) for command in self.ctx.shell(other).commands
                 ):
                     return True
         return False
