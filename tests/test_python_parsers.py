@@ -59,6 +59,33 @@ def test_grammar_of_a_hand_written_file() -> None:
     ]
 
 
+def test_short_flags_glued_to_their_file() -> None:
+    rows = [(r.kind, r.target) for r in parse_requirements("-rbase.txt\n-cconstraints.txt\n-e.\n--requirementx\n")]
+    assert rows == [("include", "base.txt"), ("constraint", "constraints.txt"), ("editable", "."), ("option", None)]
+
+
+def test_each_package_of_an_install_keeps_its_own_line() -> None:
+    from portlint.dockerfile.shell import parse_shell
+    from portlint.python.installs import parse_install
+
+    script = "sudo -E pip install --no-cache-dir \\\n    -r req.txt \\\n    torch==2.4.1 \\\n    vllm\nconda install -y -c conda-forge \\\n  numpy pandas\n"
+    commands = [c.effective() for c in parse_shell(script).commands]
+    pip = parse_install(commands[0].argv, commands[0].line, commands[0].word_lines)
+    assert pip.specifiers == ("torch==2.4.1", "vllm") and pip.specifier_lines == (2, 3)
+    conda = parse_install(commands[1].argv, commands[1].line, commands[1].word_lines)
+    assert conda.specifiers == ("numpy", "pandas") and conda.specifier_lines == (5, 5)
+    assert parse_install(("pip", "install", "flask"), 7).specifier_line(0) == 7  # lines unknown: the command's
+
+
+def test_unpinned_packages_of_one_install_are_one_finding_over_their_lines() -> None:
+    from portlint.testing import lint_files
+
+    dockerfile = ("FROM python:3.11.9-slim\nRUN pip install --no-cache-dir \\\n    numpy==1.26.4 \\\n    pandas \\\n"
+                  "    scipy==1.14.1 \\\n    polars\n")
+    found = [(f.line, f.end_line) for f in lint_files({"Dockerfile": dockerfile}) if f.rule == "PL205"]
+    assert found == [(4, 6)]
+
+
 def test_crlf_and_names_are_canonical() -> None:
     lines = parse_requirements("PyYAML==6.0.2\r\nscikit_learn>=1.5\r\n")
     assert [(r.name, r.pinned) for r in lines] == [("pyyaml", True), ("scikit-learn", False)]

@@ -236,7 +236,8 @@ class LintContext:
             if instruction.keyword != "RUN":
                 continue
             for command in self.shell(instruction).commands:
-                install = parse_install(command.effective().argv, command.line)
+                effective = command.effective()
+                install = parse_install(effective.argv, command.line, effective.word_lines)
                 if install is not None:
                     found.append((instruction, self.command_line(instruction, command.line), install))
         return tuple(found)

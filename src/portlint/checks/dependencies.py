@@ -466,20 +466,21 @@ def unpinned_python_dependency(ctx: LintContext) -> Iterator[Hit]:
     if ctx.environments is None:
         yield from _unpinned_without_context(ctx)
         return
+    # A file's unpinned requirements are reported line by line; those a RUN names, one finding
+    # per install command, from the line of its first unpinned package to that of its last.
     by_place: dict[tuple[str | None, int], list] = {}
     for env in ctx.environments:
         for item in env.unpinned:
-            names = by_place.setdefault((item.where.path, item.where.line), [])
+            where = item.where
+            key = (where.path, where.line if where.path is not None or where.command is None else where.command)
+            names = by_place.setdefault(key, [])
             if item.requirement not in [i.requirement for i in names]:
                 names.append(item)
-    for (path, line), items in sorted(by_place.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+    for (path, _), items in sorted(by_place.items(), key=lambda kv: (kv[0][0] or "", min(i.where.line for i in kv[1]))):
         listed = ", ".join(f"'{i.requirement}'" for i in items)
         example = items[0].name
-        if path is None:
-            instruction = items[0].instruction
-            span = Span(line, instruction.span.last if instruction is not None and line == instruction.line else line)
-        else:
-            span = Span(line)
+        lines = [i.where.line for i in items]
+        span = Span(min(lines), max(lines)) if path is None else Span(lines[0])
         if all("://" in i.requirement for i in items):  # git+https://…@v1.2 or a branch
             yield Hit(
                 span,
@@ -502,16 +503,16 @@ def _unpinned_without_context(ctx: LintContext) -> Iterator[Hit]:
     """Without a build context (stdin), judge the command lines alone."""
     from portlint.python.requirements import parse_requirements
 
-    for _, line, install in ctx.install_commands:
+    for instruction, line, install in ctx.install_commands:
         if install.tool not in ("pip", "uv") or install.locked or install.constraint_files:
             continue
-        loose = []
-        for spec in install.specifiers:
+        loose: dict[int, list[str]] = {}  # Dockerfile line -> the loose specifiers named on it
+        for position, spec in enumerate(install.specifiers):
             parsed = parse_requirements(spec)
             if parsed and parsed[0].name and not parsed[0].pinned and parsed[0].name not in ("pip", "setuptools", "wheel"):
-                loose.append(f"'{spec}'")
-        if loose:
-            yield Hit(Span(line), f"{', '.join(loose)} without an exact version", fix="Pin exact versions (name==<version>)")
+                loose.setdefault(ctx.command_line(instruction, install.specifier_line(position)), []).append(f"'{spec}'")
+        for where, specs in sorted(loose.items()):
+            yield Hit(Span(where), f"{', '.join(specs)} without an exact version", fix="Pin exact versions (name==<version>)")
 
 
 @check("PL206")

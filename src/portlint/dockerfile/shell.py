@@ -108,6 +108,11 @@ class SimpleCommand:
     nested: bool = False  # inside $(…), backticks, <(…) or an `sh -c` string
     condition: str | None = None  # governing if/elif/while/until condition, case subject or `[ … ] &&` test
     branch: str | None = None  # "then"/"else", "while"/"until", a case pattern like "arm64|aarch64", "&&"/"||"
+    word_lines: tuple[int, ...] = ()  # 0-based line of each argv word (a package on a continuation line)
+
+    def word_line(self, index: int) -> int:
+        """The line of ``argv[index]``; the command's own line when it is not known."""
+        return self.word_lines[index] if 0 <= index < len(self.word_lines) else self.line
 
     @property
     def name(self) -> str:
@@ -122,7 +127,7 @@ class SimpleCommand:
                 break
             start, assigns = found  # start >= 1, so argv shrinks and the loop ends
             cmd = replace(cmd, argv=cmd.argv[start:], raw_words=cmd.raw_words[start:],
-                          assignments=cmd.assignments + tuple(assigns))
+                          word_lines=cmd.word_lines[start:], assignments=cmd.assignments + tuple(assigns))
         return cmd
 
 
@@ -632,6 +637,7 @@ class _Parser:
             argv=tuple(w.value for w in words), raw_words=tuple(w.raw for w in words),
             assignments=tuple(assigns), line=self._line(start), text=self.s[start:end].strip(),
             nested=self._base_nested or self._subst > 0, condition=self._cond[0], branch=self._cond[1],
+            word_lines=tuple(self._line(w.start) for w in words),
         )
         self.out.append(((start,), cmd, self._subst > 0))
         index = _inline_script_index(cmd)
@@ -659,7 +665,8 @@ class _Parser:
             if skip and in_subst and cmd.argv in skip:
                 skip.remove(cmd.argv)
                 continue
-            cmd = replace(cmd, line=min(base + cmd.line, self._max_line))
+            cmd = replace(cmd, line=min(base + cmd.line, self._max_line),
+                          word_lines=tuple(min(base + line, self._max_line) for line in cmd.word_lines))
             self.out.append(((anchor, *key), cmd, subst or in_subst))
 
 
@@ -738,4 +745,5 @@ def _loose_command(words: list[tuple[int, str]], text: str, line_of: list[int]) 
         assigns.append(pair)
         words = words[1:]
     return [SimpleCommand(argv=tuple(w.translate(_QUOTES) for _, w in words), raw_words=tuple(w for _, w in words),
-                          assignments=tuple(assigns), line=line_of[first], text=text[first:last].strip())]
+                          assignments=tuple(assigns), line=line_of[first], text=text[first:last].strip(),
+                          word_lines=tuple(line_of[offset] for offset, _ in words))]

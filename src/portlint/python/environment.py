@@ -41,6 +41,7 @@ class Location:
 
     path: str | None  # context-relative file; None for the Dockerfile
     line: int
+    command: int | None = None  # in the Dockerfile: the line of the install command that names it
 
 
 @dataclass(frozen=True)
@@ -234,10 +235,11 @@ class EnvironmentBuilder:
             if instruction.keyword != "RUN":
                 continue
             for command in self.ctx.shell(instruction).commands:
-                argv = command.effective().argv
-                install = parse_install(argv, command.line)
+                effective = command.effective()
+                argv = effective.argv
+                install = parse_install(argv, command.line, effective.word_lines)
                 if install is None:
-                    self._maybe_wheel_build(env, argv, instruction, command.line, image)
+                    self._maybe_wheel_build(env, argv, instruction, command.line, image, effective.word_lines)
                     continue
                 self._apply(env, install, instruction, image)
         return env
@@ -256,7 +258,8 @@ class EnvironmentBuilder:
         for dist, built in donor.built_wheels.items():
             env.built_wheels.setdefault(dist, built)
 
-    def _maybe_wheel_build(self, env: StageEnvironment, argv, instruction: Instruction, offset: int, image: StageImage) -> None:
+    def _maybe_wheel_build(self, env: StageEnvironment, argv, instruction: Instruction, offset: int, image: StageImage,
+                           word_lines: tuple[int, ...] = ()) -> None:
         """``pip wheel``/``pip download`` fill a wheelhouse a later stage installs from."""
         if len(argv) < 2:
             return
@@ -267,7 +270,8 @@ class EnvironmentBuilder:
             return
         if not tail or tail[0] not in ("wheel", "download"):
             return
-        install = parse_install(("pip", "install", *tail[1:]), offset)
+        lines = word_lines[len(argv) - len(tail) - 1:] if len(word_lines) == len(argv) else ()
+        install = parse_install(("pip", "install", *tail[1:]), offset, lines)
         if install is None:
             return
         scratch = StageEnvironment(stage=env.stage)
@@ -308,11 +312,15 @@ class EnvironmentBuilder:
             for item in self._requirements_file(env, written, instruction, line, image, workdir, "constraints", install.tool, record=False):
                 if item.pinned:
                     constraints_pins.add(item.name)
-        for spec in install.specifiers:
-            self._add_requirement(env, spec, Location(None, line), instruction, install.tool, constraints_pins, image)
+        for position, spec in enumerate(install.specifiers):  # each on the line that names it
+            where = Location(None, self.ctx.command_line(instruction, install.specifier_line(position)), line)
+            self._add_requirement(env, spec, where, instruction, install.tool, constraints_pins, image)
         for written in install.requirement_files:
-            for item in self._requirements_file(env, written, instruction, line, image, workdir, "requirements", install.tool):
-                self._record(env, item, constraints_pins, locked=install.locked)
+            nested_pins: set[str] = set()  # pinned by a `-c constraints.txt` line inside the file
+            items = self._requirements_file(env, written, instruction, line, image, workdir, "requirements", install.tool,
+                                            pins=nested_pins)
+            for item in items:
+                self._record(env, item, constraints_pins | nested_pins, locked=install.locked)
         for project in install.projects:
             self._project(env, install, project, instruction, line, image, workdir, constraints_pins)
 
@@ -407,7 +415,7 @@ class EnvironmentBuilder:
                         return True
         return False
 
-    def _requirements_file(self, env, written, instruction, line, image, workdir, kind, tool, record=True):
+    def _requirements_file(self, env, written, instruction, line, image, workdir, kind, tool, record=True, pins=None):
         absolute, context_path, available = self._locate(image, instruction, written, workdir)
         if "$" in written:
             return []
@@ -429,7 +437,7 @@ class EnvironmentBuilder:
                 return []
             else:
                 return []
-        return list(self._read_requirements(env, context_path, instruction, tool, image, set()))
+        return list(self._read_requirements(env, context_path, instruction, tool, image, set(), pins))
 
     def _generated_requirements(self, env, written: str, instruction) -> None:
         """A requirements file whose content the context does not hold: ``poetry export``,
@@ -465,7 +473,10 @@ class EnvironmentBuilder:
                 return
         env.opaque.append(written)
 
-    def _read_requirements(self, env, context_path: str, instruction, tool: str, image, seen: set[str]):
+    def _read_requirements(self, env, context_path: str, instruction, tool: str, image, seen: set[str],
+                           pins: set[str] | None = None):
+        """The requirements a file installs, following its ``-r`` includes; each keeps its own
+        file and line.  The names its ``-c`` lines pin go into ``pins``."""
         if context_path in seen:
             return
         seen.add(context_path)
@@ -481,7 +492,9 @@ class EnvironmentBuilder:
             if req.kind in ("include", "constraint") and req.target:
                 nested = posixpath.normpath(posixpath.join(directory, req.target))
                 if req.kind == "include":
-                    yield from self._read_requirements(env, nested, instruction, tool, image, seen)
+                    yield from self._read_requirements(env, nested, instruction, tool, image, seen, pins)
+                elif pins is not None:
+                    pins.update(c.name for c in self._read_requirements(env, nested, instruction, tool, image, seen) if c.pinned)
                 continue
             if req.kind in ("path", "url", "editable") and req.target:
                 self._local_reference(env, req.target, where, instruction, image)
@@ -636,8 +649,9 @@ class EnvironmentBuilder:
     def _conda(self, env, install: InstallCommand, instruction, line, image, workdir) -> None:
         from portlint.python.pyproject import parse_environment_yml
 
-        for spec in install.specifiers:
-            item = conda_installed(spec, Location(None, line), instruction)
+        for position, spec in enumerate(install.specifiers):
+            where = Location(None, self.ctx.command_line(instruction, install.specifier_line(position)), line)
+            item = conda_installed(spec, where, instruction)
             if item is not None:
                 self._record(env, item, set())
         for written in install.environment_files:
