@@ -86,6 +86,27 @@ def test_unpinned_packages_of_one_install_are_one_finding_over_their_lines() -> 
     assert found == [(4, 6)]
 
 
+def test_extras_asked_for_by_uv_poetry_and_pdm() -> None:
+    from portlint.python.installs import parse_install
+
+    uv = parse_install(("uv", "sync", "--frozen", "--extra", "gpu", "--extra=metrics", "--group", "docs"))
+    assert uv.extras == ("gpu", "metrics") and uv.extras_groups == ("docs",)
+    poetry = parse_install(("poetry", "install", "--with", "ml", "-E", "awq", "--extras", "vllm metrics"))
+    assert poetry.extras == ("awq", "vllm", "metrics") and poetry.extras_groups == ("ml",)
+    assert parse_install(("poetry", "install", "--all-extras")).extras == ("*",)
+    assert parse_install(("uv", "pip", "install", "-r", "pyproject.toml", "--all-extras")).projects == (".[*]",)
+
+
+def test_poetry_optional_dependencies_belong_to_their_extras() -> None:
+    parsed = parse_pyproject(
+        '[tool.poetry]\nname = "svc"\n[tool.poetry.dependencies]\npython = "^3.11"\nfastapi = "0.115.0"\n'
+        'autoawq = { version = "^0.2", optional = true }\nvllm = { version = "0.6.1", optional = true }\n'
+        '[tool.poetry.extras]\nawq = ["autoawq"]\nall = ["autoawq", "vllm"]\n'
+    )
+    assert parsed.dependencies == ("fastapi==0.115.0",)
+    assert parsed.optional == {"awq": ("autoawq>=0.2,<0.3",), "all": ("autoawq>=0.2,<0.3", "vllm==0.6.1")}
+
+
 def test_crlf_and_names_are_canonical() -> None:
     lines = parse_requirements("PyYAML==6.0.2\r\nscikit_learn>=1.5\r\n")
     assert [(r.name, r.pinned) for r in lines] == [("pyyaml", True), ("scikit-learn", False)]

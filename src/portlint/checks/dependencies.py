@@ -167,8 +167,8 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
             if ref.level or not ref.module:
                 continue
             top = ref.module.split(".")[0]
-            if top in stdlib or index.is_local(ref.module):
-                continue
+            if top in stdlib or index.is_local(ref.module) or top in env.project_modules:
+                continue  # the project's own package, installed (pip install ., a wheel built from it)
             key = _lookup_key(ref.module, ref.names)
             if satisfied_by(key, installed):
                 continue
@@ -189,6 +189,8 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 continue
             if transitive or via is not None:
                 continue
+            if (ref.optional or ref.in_function) and not distributions_for(key)[1] and _installed_backend(env, top):
+                continue  # an optional backend the project declares in an extra the build installs
             severity, context = _import_severity(ref, placed.context_path, image_path, reachable, opaque)
             left_behind = _module_left_in_context(ctx, top)
             if left_behind is not None:
@@ -214,6 +216,22 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 path=where,
                 severity=severity,
             )
+
+
+def _installed_backend(env, top: str) -> str | None:
+    """The installed project extra that stands for an optional import the knowledge tables do
+    not know: one named like the module (``awq = ["autoawq"]`` for ``import awq``), or listing
+    a distribution whose name holds the module's (autoawq)."""
+    wanted = top.lower().replace("_", "").replace("-", "")
+    if len(wanted) < 3:
+        return None
+    for extra in env.installed_extras:
+        if extra.replace("-", "") == wanted:
+            return extra
+    for dist, extra in env.extra_distributions.items():
+        if wanted in dist.replace("-", ""):
+            return extra
+    return None
 
 
 def _installed_and_brought(env) -> tuple[set[str], dict[str, str]]:
@@ -676,7 +694,7 @@ def _missing_module(ctx: LintContext, env, image, entry) -> Iterator[Hit]:
         return
     index = ModuleIndex(image)
     would_be = posixpath.join(image.workdir_at(entry.instruction), top)  # where `python -m top` looks first: the working directory
-    if index.is_local(module) or image.is_opaque(entry.image_path or would_be) or image.is_opaque(would_be + ".py"):
+    if top in env.project_modules or index.is_local(module) or image.is_opaque(entry.image_path or would_be) or image.is_opaque(would_be + ".py"):
         return
     if satisfied_by(module, set(env.installed) | set(env.base_packages)):
         return

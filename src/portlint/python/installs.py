@@ -55,6 +55,7 @@ class InstallCommand:
     locked: bool = False  # installs exactly what a lock file / hashes say
     opaque: bool = False  # installs things we cannot name (a wheel glob, a URL)
     extras_groups: tuple[str, ...] = ()  # poetry/uv groups or pipenv categories asked for
+    extras: tuple[str, ...] = ()  # the project's extras asked for (uv sync --extra, poetry -E); "*": all of them
     options: frozenset[str] = field(default_factory=frozenset)  # flags seen (--no-deps, --user, ...)
     specifier_lines: tuple[int, ...] = ()  # 0-based line of each specifier, when the words' lines are known
 
@@ -147,16 +148,23 @@ def _split_pip(words: tuple[str, ...], line: int, tool: str, word_lines: tuple[i
     groups: tuple[str, ...] = ()
     for written in [f for f in requirement_files if f.rsplit("/", 1)[-1] in PROJECT_FILES]:
         requirement_files.remove(written)
-        extras = ",".join(option_values(words, "--extra"))
+        extras = ",".join(option_values(words, "--extra") + (["*"] if "--all-extras" in words else []))
         projects.append((written.rpartition("/")[0] or ".") + (f"[{extras}]" if extras else ""))
         groups = tuple(option_values(words, "--group"))
-        options.add("--no-dev")
+        options.update(("--no-dev", "--no-install-project"))  # its dependencies, not the project itself
     locked = "--require-hashes" in options
     return InstallCommand(
         tool=tool, line=line, specifiers=tuple(specifiers), requirement_files=tuple(requirement_files),
         constraint_files=tuple(constraint_files), projects=tuple(projects), locked=locked, opaque=opaque,
         extras_groups=groups, options=frozenset(options), specifier_lines=tuple(specifier_lines),
     )
+
+
+def _extras(argv: tuple[str, ...], *names: str) -> tuple[str, ...]:
+    """Extras asked for by ``names`` (``--extras "gpu cpu"`` lists them with spaces), and "*"
+    for ``--all-extras``."""
+    found = [extra for value in option_values(argv, *names) for extra in value.split()]
+    return tuple(found) + (("*",) if "--all-extras" in argv else ())
 
 
 def option_values(argv: tuple[str, ...], *names: str) -> list[str]:
@@ -238,22 +246,23 @@ def parse_install(argv: tuple[str, ...], line: int = 0, word_lines: tuple[int, .
     if pip_words is not None:
         return _split_pip(pip_words, line, "uv" if name == "uv" else "pip", _lines_of(pip_words, argv, word_lines))
     if name == "uv" and len(argv) > 1 and argv[1] == "sync":
-        groups = tuple(option_values(argv, "--group", "--extra"))
-        return InstallCommand(tool="uv", line=line, projects=(".",), locked=True, extras_groups=groups,
+        return InstallCommand(tool="uv", line=line, projects=(".",), locked=True,
+                              extras_groups=tuple(option_values(argv, "--group")), extras=_extras(argv, "--extra"),
                               options=frozenset(w for w in argv[2:] if w.startswith("--")))
     if name == "poetry" and len(argv) > 1 and argv[1] == "install":
         if "--only-root" in argv:
             return InstallCommand(tool="poetry", line=line, locked=True)  # the project's own code only
-        groups = tuple(option_values(argv, "--with", "--only", "-E", "--extras"))
+        groups = tuple(option_values(argv, "--with", "--only"))
         return InstallCommand(tool="poetry", line=line, projects=(".",), locked=True, extras_groups=groups,
+                              extras=_extras(argv, "-E", "--extras"),
                               options=frozenset(w for w in argv[2:] if w.startswith("-")))
     if name == "pdm" and len(argv) > 1 and argv[1] in ("install", "sync"):
-        groups = tuple(option_values(argv, "-G", "--group"))
+        groups = tuple(option_values(argv, "-G", "--group"))  # pdm's groups name extras too
         options = {w for w in argv[2:] if w.startswith("-")}
         if "--prod" in options or "--production" in options:
             options.add("--no-dev")
         return InstallCommand(tool="pdm", line=line, projects=(".",), locked=True, extras_groups=groups,
-                              options=frozenset(options))
+                              extras=groups, options=frozenset(options))
     if name == "flit" and len(argv) > 1 and argv[1] == "install":
         options = {w for w in argv[2:] if w.startswith("-")}
         if option_values(argv, "--deps")[:1] == ["none"]:
