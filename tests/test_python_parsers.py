@@ -200,6 +200,25 @@ def test_imports_with_guards_levels_and_suppressions() -> None:
     assert parsed.imports[6].names == ("utils",)
 
 
+def test_calls_routes_and_conditions_are_noted() -> None:
+    source = (
+        "import os\nfrom fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.post('/embed')\nasync def embed(text):\n    if os.getenv('FAST'):\n        return fast(text)\n"
+        "    try:\n        return slow(text)\n    except ValueError:\n        return fallback()\n"
+        "def fast(text):\n    import orjson\n    while busy():\n        import time\n    return orjson\n"
+        "warm = fast('x') if os.getenv('WARM') else None\nif __name__ == '__main__':\n    fast('y')\n"
+    )
+    parsed = parse_imports(source)
+    embed, fast = parsed.functions
+    assert (embed.name, embed.route) == ("embed", "POST /embed") and fast.route is None
+    assert [(c.name, c.condition) for c in embed.calls] == [
+        ("getenv", None), ("fast", "os.getenv('FAST')"), ("slow", None), ("fallback", "except ValueError (when the try fails)")]
+    calls = [(c.name, c.condition) for c in parsed.module_calls]
+    assert ("fast", None) in calls and ("fast", "__name__ == '__main__'") in calls  # a ternary is not an if
+    refs = {r.module: (r.function, r.condition) for r in parsed.imports}
+    assert refs["orjson"] == ("fast", None) and refs["time"] == ("fast", "busy()") and refs["os"] == (None, None)
+
+
 def test_imports_of_broken_sources_are_errors_not_exceptions() -> None:
     assert parse_imports("def f(:\n").error.startswith("invalid Python syntax at line 1")
     assert parse_imports(b"import a\x00b\n").error

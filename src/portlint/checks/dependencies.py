@@ -54,8 +54,11 @@ def _lookup_key(module: str, names: tuple[str, ...]) -> str:
     return module
 
 
-def _reachable(ctx: LintContext, image, index) -> set[str] | None:
-    """Image paths of the Python files the container's command can import; None: unknown."""
+def _reachable(ctx: LintContext, image, index, starts_out: set[str] | None = None,
+               factories_out: list[tuple[str, str, str]] | None = None) -> set[str] | None:
+    """Image paths of the Python files the container's command can import; None: unknown.
+    ``starts_out`` receives the files the command runs directly, ``factories_out`` the app
+    factories it calls (image path, function, how to say so)."""
     from portlint.python.program import entrypoints_from_argv, find_entrypoints
 
     final_index = len(ctx.dockerfile.stages) - 1
@@ -86,10 +89,15 @@ def _reachable(ctx: LintContext, image, index) -> set[str] | None:
             root = entry.image_path or image.workdir_at(entry.instruction)
             roots.append(root)
             starts.extend(index.files_for(entry.module, [root]))
+            if entry.factory and factories_out is not None:
+                factories_out.extend((path, entry.factory, f"the command calls at start as its app factory ({entry.target})")
+                                     for path in index.files_for(entry.module, [root]))
             starts.extend(index.files_for(f"{entry.module}.__main__", [root]))  # python -m pkg runs pkg/__main__.py
     starts = [s for s in starts if s in index.by_path]
     if not starts:
         return None
+    if starts_out is not None:
+        starts_out.update(starts)
     roots.extend(_pythonpath(ctx))
     reachable: set[str] = set()
     queue = list(starts)
@@ -156,7 +164,10 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
         return
     installed, closure = _installed_and_brought(env)
     stdlib = stdlib_modules()
-    reachable = _reachable(ctx, image, index)
+    starts: set[str] = set()
+    factories: list[tuple[str, str, str]] = []
+    reachable = _reachable(ctx, image, index, starts, factories)
+    reach = _CallReach(ctx, index, reachable, starts, factories)
     opaque = ", ".join(dict.fromkeys(env.opaque))
     for image_path, placed in sorted(index.by_path.items()):
         parsed = ctx.imports(placed.context_path)
@@ -192,6 +203,18 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
             if (ref.optional or ref.in_function) and not distributions_for(key)[1] and _installed_backend(env, top):
                 continue  # an optional backend the project declares in an extra the build installs
             severity, context = _import_severity(ref, placed.context_path, image_path, reachable, opaque)
+            error = f"ModuleNotFoundError: No module named '{top}'"
+            if ref.optional:
+                outcome = "in the container that import fails and the code takes its fallback"
+            else:
+                outcome = f"the container fails with {error}"
+            if severity == Severity.WARNING and ref.in_function and ref.function:
+                how = reach.of(placed.context_path, ref.function)
+                if ref.condition is not None:  # the import itself sits behind a test in its function
+                    from portlint.python.calls import Reach
+
+                    how = Reach("condition", placed.context_path, ref.line, condition=ref.condition)
+                context, outcome = _function_context(ref.function, how, _optional_extra(env, candidates), error)
             left_behind = _module_left_in_context(ctx, top)
             if left_behind is not None:
                 cause = f"and {left_behind} defines it in the build context, but no COPY puts it into the image"
@@ -204,11 +227,6 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                          f"{_candidates_text(candidates)} (copied to {image_path})")
                 fix = (f"COPY the module that defines '{top}' into the image, or install the package that "
                        f"provides it (e.g. {candidates[0]}==<version>)")
-            outcome = (
-                "in the container that import fails and the code takes its fallback"
-                if ref.optional
-                else f"the container fails with ModuleNotFoundError: No module named '{top}'"
-            )
             yield Hit(
                 Span(ref.line, column=ref.column),
                 f"'{ref.module}' is imported{context}, {cause}; {outcome}",
@@ -216,6 +234,64 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 path=where,
                 severity=severity,
             )
+
+
+class _CallReach:
+    """How the container's program reaches each function, worked out on first need."""
+
+    def __init__(self, ctx: LintContext, index, reachable: set[str] | None, starts: set[str],
+                 factories: list[tuple[str, str, str]]) -> None:
+        self._ctx, self._index, self._reachable, self._starts = ctx, index, reachable, starts
+        self._factories = factories
+        self._map: dict | None = None
+
+    def of(self, context_path: str, function: str):
+        if self._reachable is None:
+            return None  # what the command runs is unknown
+        if self._map is None:
+            from portlint.python.calls import function_reach
+
+            files = {}
+            for image_path in self._reachable:
+                placed = self._index.by_path[image_path]
+                parsed = self._ctx.imports(placed.context_path)
+                if parsed is not None:
+                    files[placed.context_path] = parsed
+            starts = {self._index.by_path[s].context_path for s in self._starts}
+            factories = tuple((self._index.by_path[path].context_path, name, via)
+                              for path, name, via in self._factories if path in self._index.by_path)
+            self._map = function_reach(files, starts, factories)
+        return self._map.get((context_path, function))
+
+
+def _optional_extra(env, candidates: tuple[str, ...]) -> tuple[str, str] | None:
+    """(distribution, extra) when the project lists the import's distribution in an extra
+    the build does not install: an optional backend."""
+    for candidate in candidates:
+        if candidate in env.optional_extras:
+            return candidate, env.optional_extras[candidate]
+    return None
+
+
+def _function_context(function: str, reach, optional, error: str) -> tuple[str, str]:
+    """What the message says about an import inside a function, and what then fails: when the
+    program calls that function as its modules load or from a web route, say so; when only
+    behind a condition or as an optional backend the build leaves out, say that instead."""
+    if reach is not None and reach.kind == "start":
+        caller = reach.via or f"{reach.path}:{reach.line} calls as the module loads"
+        return f" inside {function}(), which {caller}", f"the container fails as it starts, with {error}"
+    if reach is not None and reach.kind == "route":
+        return (f" inside {function}(), which the route handler {reach.handler} calls ({reach.path}:{reach.line})",
+                f"the container starts, and the first such request fails with {error}")
+    if optional is not None:
+        dist, extra = optional
+        return (f" inside {function}(), an optional backend (the project lists {dist} in its '{extra}' extra, "
+                "which the build does not install)", f"choosing that backend fails with {error}")
+    if reach is not None:
+        return (f" inside {function}(), where it runs only when `{reach.condition}` holds ({reach.path}:{reach.line})",
+                f"the container starts, and fails with {error} once it does")
+    return (f" inside the function {function}()",
+            f"the container starts, and fails with {error} once that code runs")
 
 
 def _installed_backend(env, top: str) -> str | None:
