@@ -66,3 +66,16 @@ def test_unreadable_file(tmp_path: Path, monkeypatch) -> None:
     finding = json.loads(result.stdout)["findings"][0]
     assert finding["rule"] == "PL001" and "Permission denied" in finding["message"]
     assert result.exit_code == 1
+
+
+def test_utf16_requirements_are_read_as_pip_reads_them() -> None:
+    """Windows' `pip freeze > requirements.txt` writes UTF-16 with a byte-order mark; pip reads it."""
+    from portlint.testing import lint_files
+
+    findings = lint_files({
+        "Dockerfile": "FROM python:3.12-slim\nCOPY requirements.txt app.py /app/\n"
+                      "RUN pip install --no-cache-dir -r /app/requirements.txt\nCMD [\"python\", \"/app/app.py\"]\n",
+        "requirements.txt": "django==5.0.6\r\n".encode("utf-16"),
+        "app.py": "import django\n",
+    })
+    assert not [f for f in findings if f.rule in ("PL001", "PL201")], findings

@@ -15,7 +15,7 @@ RULES_DIR = Path(__file__).resolve().parents[1] / "rules"
 SPEC_IDS = {
     "PL001", "PL101", "PL102", "PL103", "PL104", "PL105", "PL201", "PL202", "PL203", "PL204", "PL205",
     "PL206", "PL207", "PL208", "PL209", "PL210", "PL301", "PL302", "PL303", "PL304", "PL305", "PL306",
-    "PL307", "PL401", "PL402", "PL403", "PL404", "PL405", "PL406", "PL407", "PL408", "PL409", "PL501",
+    "PL307", "PL401", "PL402", "PL403", "PL404", "PL405", "PL406", "PL407", "PL408", "PL409", "PL410", "PL501",
     "PL502", "PL503", "PL504",
 }
 PAGES = load_pages(RULES_DIR)

@@ -46,9 +46,10 @@ def test_sdist_carries_the_catalog(dist: Path) -> None:
 def test_wheel_contents(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "portlint/catalog/PL201-missing-dependency.md" in names
-    assert sum(1 for n in names if n.startswith("portlint/catalog/PL")) == 36
+    assert sum(1 for n in names if n.startswith("portlint/catalog/PL")) == 37
     assert "portlint/knowledge/import_names.json" in names
-    assert "portlint/knowledge/base_images.json" in names
+    assert {"portlint/knowledge/base_images/index.json", "portlint/knowledge/base_images/python.json"} <= names
+    assert {f"portlint/knowledge/generated/{f}" for f in ("packages.jsonl", "packages.index.tsv", "imports.tsv", "commands.tsv", "modules.tsv")} <= names
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
 
 

@@ -40,6 +40,20 @@ class LintOptions:
     color: bool = False
     jobs: int | None = None
     build_args: tuple[str, ...] = ()  # --build-arg values as typed: NAME=VALUE or NAME
+    fix: bool = False  # write the fixes
+    diff: bool = False  # print the fixes as a unified diff, write nothing
+    env: str | None = None  # --env PYTHON: the interpreter whose versions --fix pins
+    baseline: str | None = None  # report only findings this baseline does not record
+    write_baseline: str | None = None  # record today's findings there instead of reporting
+
+    def check(self) -> None:
+        """Combinations that make no sense are usage errors, said before any work."""
+        if self.env is not None and not (self.fix or self.diff):
+            raise UsageError("--env chooses where --fix and --diff read versions; pass one of them")
+        if self.write_baseline is not None and (self.fix or self.diff):
+            raise UsageError("--write-baseline records findings as they are; run it without --fix or --diff")
+        if self.diff and self.output_format != "text":
+            raise UsageError("--diff prints a diff; for a machine-readable report use --fix --format json")
 
 
 def parse_platforms(values: list[str] | tuple[str, ...], where: str) -> tuple[str, ...]:
@@ -121,7 +135,13 @@ def load_settings_and_registry(
         fail_on = options.fail_on or fail_on
         if options.platforms:
             platforms = parse_platforms([options.platforms], "--platform")
+    base_images = ()
+    if "base-images" in values:
+        from portlint.declared_images import declared_images
+
+        base_images = declared_images(values["base-images"], raw.path)
     settings = Settings(
+        base_images=base_images,
         select=select,
         extend_select=extend_select,
         ignore=ignore,
@@ -144,6 +164,7 @@ def run_lint(options: LintOptions, stdout: IO[str] | None = None) -> int:
     from portlint.selection import enabled_rules
 
     stdout = stdout or sys.stdout
+    options.check()
     settings, registry = load_settings_and_registry(options.config_file, options)
     enabled = enabled_rules(registry, settings.select, settings.extend_select, settings.ignore)
     if options.context is not None and not Path(options.context).is_dir():
@@ -155,19 +176,122 @@ def run_lint(options: LintOptions, stdout: IO[str] | None = None) -> int:
     if not targets:
         return EXIT_ERROR
 
+    if options.write_baseline is not None:
+        return _write_baseline(options, targets, settings, registry, enabled, bool(errors))
+    baseline = None
+    if options.baseline is not None:
+        from portlint.baseline import read_baseline
+
+        baseline = read_baseline(Path(options.baseline))
+    if options.fix or options.diff:
+        return _run_fix(options, targets, settings, registry, enabled, baseline, bool(errors), stdout)
+
     reporter = get_reporter(options.output_format)(stdout, registry, enabled, color=options.color)
     summary = Summary()
     failed = False
     results = lint_all(targets, settings, registry, enabled, options.jobs)
     show_progress = progress_wanted() and options.output_format == "text"
+    unknown_images: dict[str, None] = {}
     for result in with_progress(results, len(targets), show_progress):
+        if baseline is not None:
+            result = baseline.filter(result)
         summary.count(result)
         failed = failed or any(settings.fails(f.severity) for f in result.findings)
+        unknown_images.update(dict.fromkeys(result.unknown_images))
         reporter.file(result)
+    if baseline is not None:
+        summary.baselined = baseline.matched
+        _note_stale_baseline(baseline, options.baseline)
     reporter.finish(summary)
+    if unknown_images and options.output_format == "text":
+        _note_unknown_images(list(unknown_images))
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _note_stale_baseline(baseline, path: str | None) -> None:
+    if baseline.unmatched:
+        print(f"portlint: note: {baseline.unmatched} finding{'s' if baseline.unmatched != 1 else ''} recorded in "
+              f"{path} no longer occur; run --write-baseline {path} to drop them", file=sys.stderr)
+
+
+def _write_baseline(options: LintOptions, targets, settings: Settings, registry: Registry, enabled, errors: bool) -> int:
+    from portlint.baseline import write_baseline
+    from portlint.runner import lint_all
+
+    results = list(lint_all(targets, settings, registry, enabled, options.jobs))
+    assert options.write_baseline is not None
+    count = write_baseline(Path(options.write_baseline), results)
+    print(f"portlint: recorded {count} finding{'s' if count != 1 else ''} of {len(results)} "
+          f"file{'s' if len(results) != 1 else ''} in {options.write_baseline}; run with --baseline "
+          f"{options.write_baseline} to report only new ones", file=sys.stderr)
+    return EXIT_ERROR if errors else EXIT_OK
+
+
+def _run_fix(options: LintOptions, targets, settings: Settings, registry: Registry, enabled, baseline,
+             errors: bool, stdout: IO[str]) -> int:
+    """--fix and --diff: one in-process session; findings reported are those that remain."""
+    from portlint.fix.session import run_session, unified_diff, write_changes
+    from portlint.fix.versions import VersionFinder
+    from portlint.reporters import Summary, get_reporter
+
+    finder = VersionFinder(options.env)
+    outcome = run_session(targets, settings, registry, enabled, finder, baseline)
+    for note in outcome.notes:
+        print(f"portlint: warning: {note}", file=sys.stderr)
+    if options.diff:
+        for record in outcome.fixed:
+            record.status = "proposed"
+        stdout.write(unified_diff(outcome.changes))
+        _fix_summary_to_stderr(outcome, proposed=True)
+        failed = any(settings.fails(f.severity) for r in outcome.results for f in r.findings)
+        if errors:
+            return EXIT_ERROR
+        return EXIT_FINDINGS if outcome.changes or failed else EXIT_OK
+    write_changes(outcome.changes)
+    reporter = get_reporter(options.output_format)(stdout, registry, enabled, color=options.color)
+    summary = Summary(fixed=len(outcome.fixed))
+    reporter.fixes(outcome.fixed, outcome.skipped)
+    if options.output_format not in ("text", "json"):
+        _fix_summary_to_stderr(outcome, proposed=False)
+    failed = False
+    for result in outcome.results:
+        summary.count(result)
+        failed = failed or any(settings.fails(f.severity) for f in result.findings)
+        reporter.file(result)
+    if baseline is not None:
+        summary.baselined = outcome.baselined
+    reporter.finish(summary)
+    unknown_images = list(dict.fromkeys(image for r in outcome.results for image in r.unknown_images))
+    if unknown_images and options.output_format == "text":
+        _note_unknown_images(unknown_images)
+    if errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _fix_summary_to_stderr(outcome, proposed: bool) -> None:
+    from portlint.reporters.text import fix_segments
+
+    text = "".join(part for part, _ in fix_segments(outcome.fixed, outcome.skipped, proposed=proposed))
+    remaining = sum(len(r.findings) for r in outcome.results)
+    if not outcome.fixed:
+        text += "Nothing to fix.\n" if not proposed else "Nothing to change.\n"
+    text += f"{remaining} problem{'s' if remaining != 1 else ''} {'would remain' if proposed else 'remain'}"
+    text += " (portlint --fix writes these changes).\n" if proposed and outcome.changes else ".\n"
+    sys.stderr.write(text)
+
+
+def _note_unknown_images(images: list[str]) -> None:
+    """Once per run, on stderr: the base images portlint is blind to."""
+    shown = ", ".join(images[:8]) + (f" and {len(images) - 8} more" if len(images) > 8 else "")
+    print(
+        f"portlint: note: unknown base image{'s' if len(images) > 1 else ''} {shown}: portlint cannot tell which "
+        "Python packages, platforms or Python version they provide, so imports they may provide are reported as "
+        "info; declare them under [tool.portlint.base-images] (portlint explain PL201)",
+        file=sys.stderr,
+    )
 
 
 def color_wanted(no_color: bool = False) -> bool:

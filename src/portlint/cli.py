@@ -51,11 +51,29 @@ def cli() -> None:
 @click.option("--config", "config_file", type=click.Path(), help="Configuration file (pyproject.toml or .portlint.toml).")
 @click.option("--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel processes (default: CPU count).")
+@click.option("--fix", is_flag=True, help="Apply fixes: add missing dependencies, pin versions, install copied requirements.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff (patch -p1) and write nothing.")
+@click.option("--env", "env_python", metavar="PYTHON", help="With --fix/--diff: an interpreter or virtualenv whose installed versions to pin.")
+@click.option("--baseline", "baseline", type=click.Path(), metavar="FILE", help="Report only findings this baseline file does not record.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(), metavar="FILE", help="Record today's findings in FILE and exit 0.")
+@click.option("--from-hadolint", "from_hadolint", type=click.Path(), metavar="FILE",
+              help="Print the [tool.portlint] equivalent of a .hadolint.yaml and exit.")
 @click.option("--build-arg", "build_args", multiple=True, metavar="NAME[=VALUE]",
               help="A build-time variable, as for docker build: the value of ARG NAME (NAME alone takes it from the environment). Repeatable.")
-def lint_command(paths, context, output_format, select, extend_select, ignore, fail_on, platforms, config_file, no_color, jobs, build_args) -> None:
+def lint_command(paths, context, output_format, select, extend_select, ignore, fail_on, platforms, config_file, no_color,
+                 jobs, fix, diff, env_python, baseline, write_baseline, from_hadolint, build_args) -> None:
     """Lint Dockerfiles together with their build context."""
     from portlint.app import LintOptions, color_wanted, lint_exit_code
+
+    if from_hadolint is not None:
+        from portlint.hadolint import translate_config_file
+
+        try:
+            click.echo(translate_config_file(from_hadolint), nl=False)
+        except PortlintError as exc:
+            _fail(str(exc))
+            sys.exit(EXIT_ERROR)
+        sys.exit(0)
 
     options = LintOptions(
         paths=list(paths),
@@ -67,8 +85,13 @@ def lint_command(paths, context, output_format, select, extend_select, ignore, f
         fail_on=fail_on,
         platforms=platforms,
         config_file=config_file,
-        color=color_wanted(no_color) if output_format == "text" else False,
+        color=color_wanted(no_color) if output_format == "text" and not diff else False,
         jobs=jobs,
+        fix=fix,
+        diff=diff,
+        env=env_python,
+        baseline=baseline,
+        write_baseline=write_baseline,
         build_args=build_args,
     )
     sys.exit(lint_exit_code(options))

@@ -8,7 +8,7 @@ from typing import Any
 
 from portlint.errors import UsageError
 
-KEYS = ("select", "extend-select", "ignore", "fail-on", "platforms", "rules-dirs", "severity", "per-file-ignores")
+KEYS = ("select", "extend-select", "ignore", "fail-on", "platforms", "rules-dirs", "severity", "per-file-ignores", "base-images")
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class RawConfig:
     values: dict[str, Any]
 
 
-def _load_toml(path: Path) -> dict[str, Any]:
+def load_toml(path: Path) -> dict[str, Any]:
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
@@ -57,10 +57,10 @@ def find_config(start: Path) -> RawConfig | None:
     for directory in (start, *start.parents):
         dotfile = directory / ".portlint.toml"
         if dotfile.is_file():
-            return RawConfig(dotfile, _validated(dotfile, _load_toml(dotfile)))
+            return RawConfig(dotfile, _validated(dotfile, load_toml(dotfile)))
         pyproject = directory / "pyproject.toml"
         if pyproject.is_file() and _mentions_portlint(pyproject):
-            section = _section(pyproject, _load_toml(pyproject))
+            section = _section(pyproject, load_toml(pyproject))
             if section is not None:
                 return RawConfig(pyproject, _validated(pyproject, section))
     return None
@@ -69,7 +69,7 @@ def find_config(start: Path) -> RawConfig | None:
 def load_config(path: Path) -> RawConfig:
     if not path.is_file():
         raise UsageError(f"configuration file {path} does not exist")
-    section = _section(path, _load_toml(path))
+    section = _section(path, load_toml(path))
     if section is None:
         raise UsageError(f"{path} has no [tool.portlint] table")
     return RawConfig(path, _validated(path, section))

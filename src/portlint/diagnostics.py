@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 
 class Severity(enum.IntEnum):
@@ -42,7 +43,9 @@ class Hit:
 
     ``path`` is None for the Dockerfile itself, else a context file's path relative
     to the build context (requirements.txt, app/model.py).  ``severity`` lets a check
-    lower its own rule's severity for a weaker case (an optional import).
+    lower its own rule's severity for a weaker case (an optional import).  ``data``
+    carries the facts behind the finding that ``--fix`` acts on (a ``portlint.fix.facts``
+    payload), so a fix is computed from the analysis itself, never from the message.
     """
 
     span: Span
@@ -50,6 +53,7 @@ class Hit:
     fix: str | None = None
     path: str | None = None
     severity: Severity | None = None
+    data: object | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ class Finding:
     message: str
     fix: str | None
     source_line: str | None = None
+    # The check's structured facts (Hit.data); not part of the finding's identity or output.
+    data: object | None = field(default=None, compare=False, repr=False)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         # The message breaks ties (one rule, two findings on a line), so the order does
@@ -92,3 +98,5 @@ class FileResult:
 
     path: str
     findings: list[Finding]
+    unknown_images: tuple[str, ...] = ()  # base images the knowledge does not describe
+    context: Path | None = None  # the build context the Dockerfile was linted with

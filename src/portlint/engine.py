@@ -6,6 +6,7 @@ import fnmatch
 import os
 import sys
 from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 
 from portlint.diagnostics import FileResult, Finding, Hit
@@ -40,7 +41,11 @@ def _too_large(target: Target, size: int) -> InputError:
     )
 
 
-def _read(target: Target) -> bytes:
+def _read(target: Target, overlay: Mapping[str, bytes] | None = None) -> bytes:
+    if overlay and target.path is not None:
+        edited = overlay.get(str(target.path.resolve()))
+        if edited is not None:
+            return edited
     if target.data is not None:
         if len(target.data) > MAX_DOCKERFILE_BYTES:
             raise _too_large(target, len(target.data))
@@ -135,27 +140,37 @@ class _Stamper:
                 message=hit.message,
                 fix=hit.fix if hit.fix is not None else rule.page.fix,
                 source_line=source_line,
+                data=hit.data,
             )
         )
 
 
-def lint_target(target: Target, settings: Settings, registry: Registry, enabled: frozenset[str]) -> FileResult:
+def lint_target(
+    target: Target,
+    settings: Settings,
+    registry: Registry,
+    enabled: frozenset[str],
+    overlay: Mapping[str, bytes] | None = None,
+) -> FileResult:
+    """Lint one Dockerfile.  ``overlay`` maps resolved file paths to contents that stand
+    in for what is on disk (``--fix`` re-lints its edits before writing anything)."""
     from portlint.dockerfile.parse import parse_dockerfile
     from portlint.dockerfile.source import decode
     from portlint.lint_context import LintContext
 
     try:
-        source = decode(_read(target))
+        source = decode(_read(target, overlay))
         dockerfile = parse_dockerfile(source, target.display)
     except InputError as exc:
         stamper = _Stamper(target, settings, None)
         if PARSE_ERROR in enabled:
             stamper.add(registry.rules[PARSE_ERROR], Hit(_span(exc.line), str(exc)))
-        return FileResult(target.display, stamper.findings)
+        return FileResult(target.display, stamper.findings, context=target.context)
 
     if target.context is not None and not target.context_given:
         target = _infer_context(target, dockerfile)
     ctx = LintContext(dockerfile=dockerfile, context_dir=target.context, platforms=settings.platforms,
+                      declared_images=settings.base_images, overlay=overlay or {},
                       build_args=settings.build_args, dockerfile_path=target.path)
     stamper = _Stamper(target, settings, ctx)
     for rule_id in sorted(enabled):
@@ -178,7 +193,7 @@ def lint_target(target: Target, settings: Settings, registry: Registry, enabled:
         for hit in ctx.file_problems:
             stamper.add(registry.rules[PARSE_ERROR], hit)
     findings = sorted(set(stamper.findings), key=Finding.sort_key)
-    return FileResult(target.display, findings)
+    return FileResult(target.display, findings, ctx.unknown_base_images, context=target.context)
 
 
 MAX_CONTEXT_CLIMB = 3

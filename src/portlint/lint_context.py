@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from portlint.dockerfile.images import ImageRef, parse_image
+from portlint.knowledge.images import DeclaredImage
 from portlint.dockerfile.model import Dockerfile, Instruction, Stage
 from portlint.dockerfile.variables import Scopes
 
@@ -40,6 +42,7 @@ class BaseImage:
     parent: Stage | None = None  # for kind == "stage"
     variables: tuple[str, ...] = ()  # variables the reference used
     unresolved: tuple[str, ...] = ()  # variables without a value
+    declared: tuple[DeclaredImage, ...] = ()  # the project's own images, from its configuration
 
     @property
     def via(self) -> str:
@@ -50,12 +53,17 @@ class BaseImage:
 
     @property
     def facts(self) -> dict[str, Any] | None:
-        """What the knowledge tables say about this image; None for one they do not know."""
+        """What the project's configuration, else the knowledge tables, say about this
+        image; None for one neither knows."""
         if self.kind != "image" or self.ref is None:
             return None
-        from portlint.knowledge import base_image
+        from portlint.knowledge.images import declared_facts, table_facts
 
-        return base_image(self.ref.name, self.ref.tag)
+        if self.declared:
+            found = declared_facts(self.declared, self.ref.name, self.ref.tag)
+            if found is not None:
+                return found
+        return table_facts(self.ref.name, self.ref.tag)
 
 
 @dataclass
@@ -67,6 +75,19 @@ class LintContext:
     platforms: tuple[str, ...]
     build_args: tuple[tuple[str, str], ...] = ()  # --build-arg NAME=VALUE (the last of a name wins)
     dockerfile_path: Path | None = None  # the Dockerfile on disk; None for stdin
+    declared_images: tuple[DeclaredImage, ...] = ()
+    # Resolved path -> contents that stand in for the file on disk (--fix's pending edits).
+    overlay: Mapping[str, bytes] = field(default_factory=dict)
+
+    def read_context_bytes(self, relative: str) -> bytes:
+        """A build-context file's bytes (raises OSError like Path.read_bytes)."""
+        assert self.context_dir is not None
+        path = self.context_dir / relative
+        if self.overlay:
+            edited = self.overlay.get(str(path.resolve()))
+            if edited is not None:
+                return edited
+        return path.read_bytes()
 
     @cached_property
     def scopes(self) -> Scopes:
@@ -90,7 +111,15 @@ class LintContext:
         earlier = self.dockerfile.stage_by_name(text)
         if earlier is not None and earlier.index < stage.index:
             return BaseImage(stage, text, "stage", parent=earlier, variables=used)
-        return BaseImage(stage, text, "image", ref=parse_image(text), variables=used)
+        return BaseImage(stage, text, "image", ref=parse_image(text), variables=used, declared=self.declared_images)
+
+    @property
+    def unknown_base_images(self) -> tuple[str, ...]:
+        """Images the final image is built on that neither the tables nor the configuration
+        describe (only once computed: a lint that never asked about images reports none)."""
+        if "_root_images" not in self.__dict__ or self.is_windows:
+            return ()
+        return tuple(dict.fromkeys(b.text for b in self._root_images if b.kind == "image" and b.facts is None))
 
     @cached_property
     def _root_images(self) -> tuple[BaseImage, ...]:
@@ -189,13 +218,13 @@ class LintContext:
     def context_text(self, relative: str) -> SourceText | None:
         """A build-context file's text (None if absent or unreadable), read once."""
         if relative not in self._context_texts:
-            from portlint.dockerfile.source import decode
+            from portlint.dockerfile.source import decode_requirements
             from portlint.errors import InputError
 
             text = None
             if self.context_dir is not None:
-                try:
-                    text = decode((self.context_dir / relative).read_bytes(), relative)
+                try:  # tolerant of byte-order marks: this text only shows lines and reads suppressions
+                    text = decode_requirements(self.read_context_bytes(relative), relative)
                 except (OSError, InputError):
                     text = None
             self._context_texts[relative] = text
@@ -204,6 +233,11 @@ class LintContext:
     def context_line(self, relative: str, line: int) -> str | None:
         text = self.context_text(relative)
         return text.line(line) if text is not None else None
+
+    @cached_property
+    def shared(self) -> dict[Any, Any]:
+        """Results several checks derive alike (what a stage's installs bring along), computed once."""
+        return {}
 
     @cached_property
     def _shell_cache(self) -> dict[int, tuple[ShellScript, int]]:

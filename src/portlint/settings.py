@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from portlint.diagnostics import Severity
+from portlint.knowledge.images import DeclaredImage
 
 DEFAULT_PLATFORMS = ("linux/amd64", "linux/arm64")
 
@@ -25,6 +26,7 @@ class Settings:
     config_path: Path | None = None
     root: Path = field(default_factory=Path.cwd)  # per-file-ignores patterns are relative to it
     build_args: tuple[tuple[str, str], ...] = ()  # --build-arg NAME=VALUE, in the order given
+    base_images: tuple[DeclaredImage, ...] = ()  # the project's own base images (config 'base-images')
 
     def fails(self, severity: Severity) -> bool:
         if self.fail_on == "never":

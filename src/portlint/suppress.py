@@ -4,7 +4,8 @@ Dockerfile: a comment line ``# portlint: ignore=PL101,PL205`` silences those rul
 the next instruction; ``# portlint: ignore-file=PL104`` silences them for the file.
 Requirements files and Python sources: a trailing ``# portlint: ignore=PL205``.
 Rules may be named by id or by name; a reason may follow after whitespace
-(``# portlint: ignore=PL102 -- we track this tag on purpose``).
+(``# portlint: ignore=PL102 -- we track this tag on purpose``).  hadolint's own
+``# hadolint ignore=DL3006`` comments count for the rules they map to (``portlint.hadolint``).
 """
 
 from __future__ import annotations
@@ -59,7 +60,12 @@ def dockerfile_suppressions(dockerfile: Dockerfile) -> DockerfileSuppressions:
         stripped = line.lstrip()
         while next_start < len(starts) and starts[next_start] < number:
             next_start += 1
-        if not stripped.startswith("#") or "portlint" not in stripped:
+        if not stripped.startswith("#"):
+            continue
+        if "hadolint" in stripped:
+            _hadolint_pragma(result, dockerfile, stripped, starts[next_start] if next_start < len(starts) else None)
+            continue
+        if "portlint" not in stripped:
             continue
         match = _DIRECTIVE.match(stripped)
         if not match:
@@ -70,3 +76,25 @@ def dockerfile_suppressions(dockerfile: Dockerfile) -> DockerfileSuppressions:
         elif next_start < len(starts):
             result.by_instruction.setdefault(starts[next_start], set()).update(rules)
     return result
+
+
+def _hadolint_pragma(result: DockerfileSuppressions, dockerfile: Dockerfile, comment: str, next_line: int | None) -> None:
+    """``# hadolint ignore=DL3006`` silences the portlint rules that check the same thing."""
+    from portlint.hadolint import parse_pragma
+
+    parsed = parse_pragma(comment)
+    if parsed is None or not parsed[1]:
+        return
+    scope, rules = parsed
+    if scope == "global":
+        result.file_rules.update(rules)
+        return
+    if next_line is None:
+        return
+    if scope == "next":
+        result.by_instruction.setdefault(next_line, set()).update(rules)
+        return
+    following = next(i for i in dockerfile.instructions if i.span.line == next_line)
+    for instruction in dockerfile.instructions:  # "stage": the rest of that stage
+        if instruction.stage == following.stage and instruction.index >= following.index:
+            result.by_instruction.setdefault(instruction.span.line, set()).update(rules)

@@ -45,9 +45,15 @@ def make_settings(config: Mapping[str, object] | None = None, build_args: Mappin
     config = dict(config or {})
     platforms = tuple(config.pop("platforms", DEFAULT_PLATFORMS))  # type: ignore[arg-type]
     severity = {k: Severity.parse(v) for k, v in dict(config.pop("severity", {})).items()}  # type: ignore[call-overload]
+    base_images = ()
+    if "base-images" in config:
+        from portlint.declared_images import declared_images
+
+        base_images = declared_images(config.pop("base-images"), Path("portlint-test-config.toml"))
     if config:
         raise ValueError(f"unsupported test config keys: {sorted(config)}")
-    return Settings(platforms=platforms, severity=severity, build_args=tuple(dict(build_args or {}).items()))
+    return Settings(platforms=platforms, severity=severity, base_images=base_images,
+                    build_args=tuple(dict(build_args or {}).items()))
 
 
 def lint_context_dir(

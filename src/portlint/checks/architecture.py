@@ -195,6 +195,8 @@ def _platform_covered(target: str, published: list[str]) -> bool:
 
 @check("PL405")
 def single_arch_base_image(ctx: LintContext) -> Iterator[Hit]:
+    if ctx.is_windows:
+        return  # a Windows container is built for windows/amd64, whatever --platform says of Linux
     for base in ctx.base_images:
         if base.stage.platform:  # pinned (PL401) or following $BUILDPLATFORM/$TARGETPLATFORM on purpose
             continue
@@ -218,105 +220,15 @@ def gpu_only_base_image(ctx: LintContext) -> Iterator[Hit]:
         facts = base.facts
         if not facts or not facts.get("gpu"):
             continue
+        if facts["gpu"] == "rocm":
+            needs = "an AMD GPU with the ROCm driver on the host, and the /dev/kfd and /dev/dri devices passed in"
+        else:
+            needs = "an NVIDIA GPU, its driver and the NVIDIA container toolkit on the host"
         yield Hit(
             base.stage.from_.span,
-            f"'{base.text}' is a GPU (CUDA) image: the container needs an NVIDIA GPU, its driver and the "
-            "NVIDIA container toolkit on the host; on a laptop or CPU server it fails or falls back silently",
+            f"'{base.text}' is a GPU ({'ROCm' if facts['gpu'] == 'rocm' else 'CUDA'}) image: the container needs {needs}; "
+            "on a laptop or CPU server it fails or falls back silently",
             fix="Use a CPU base image by default and a build ARG for the GPU variant, or document the GPU requirement",
-        )
-
-
-def _version_judgement(requirement: str):
-    """(name, exact version or None, highest allowed upper bound or None)."""
-    from portlint.python.requirements import parse_requirements
-
-    parsed = parse_requirements(requirement)
-    if not parsed or not parsed[0].name or parsed[0].error:
-        return None
-    exact = upper = None
-    for clause in parsed[0].specifier.split(","):
-        clause = clause.strip()
-        if clause.startswith("===") or (clause.startswith("==") and "*" not in clause):
-            exact = clause.lstrip("=")
-        elif clause.startswith("<"):
-            upper = clause.lstrip("<=")
-    return parsed[0].name, exact, upper
-
-
-def _older(version: str, boundary: str, inclusive_upper: bool = False) -> bool:
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        return Version(version) < Version(boundary) or (inclusive_upper and Version(version) == Version(boundary))
-    except InvalidVersion:
-        return False
-
-
-def _wheel_facts(name: str):
-    from portlint.knowledge import load
-
-    return load("wheels").get("packages", {}).get(name)
-
-
-def _installed_items(ctx: LintContext):
-    seen = set()
-    for env in ctx.environments or []:
-        for item in env.installed.values():
-            if item.instruction is None or item.tool not in ("pip", "uv", "poetry", "pipenv"):
-                continue
-            key = (item.name, item.where)
-            if key not in seen:
-                seen.add(key)
-                yield env, item
-
-
-@check("PL407")
-def no_wheel_for_platform(ctx: LintContext) -> Iterator[Hit]:
-    if not any(_arch_of(p) == "arm64" for p in ctx.platforms):
-        return
-    for _, item in _installed_items(ctx):
-        facts = _wheel_facts(item.name)
-        if not facts or "aarch64_since" not in facts:
-            continue
-        judged = _version_judgement(item.requirement)
-        if judged is None:
-            continue
-        _, exact, upper = judged
-        since = facts["aarch64_since"]
-        too_old = (exact and _older(exact, since)) or (not exact and upper and _older(upper, since, inclusive_upper=True))
-        if not too_old:
-            continue
-        yield Hit(
-            Span(item.where.line),
-            f"{item.requirement} has no wheel for linux/arm64 (aarch64 wheels start at {item.name} {since}); "
-            "on an arm64 machine pip falls back to a source build, which usually fails",
-            fix=f"Upgrade to {item.name}>={since}, or build only for linux/amd64",
-            path=item.where.path,
-        )
-
-
-@check("PL408")
-def musl_incompatible_wheels(ctx: LintContext) -> Iterator[Hit]:
-    for env, item in _installed_items(ctx):
-        base = ctx.root_image(env.stage)
-        facts = base.facts or {}
-        if facts.get("libc") != "musl":
-            continue
-        wheels = _wheel_facts(item.name)
-        if not wheels or "musllinux" not in wheels:
-            continue
-        judged = _version_judgement(item.requirement)
-        since = wheels.get("musllinux_since")
-        if wheels["musllinux"] and since and judged and judged[1] and not _older(judged[1], since):
-            continue
-        if wheels["musllinux"] and (not since or not judged or not judged[1]):
-            continue
-        yield Hit(
-            Span(item.where.line),
-            f"{item.requirement} ships no musllinux wheel{f' before {since}' if since else ''}, and "
-            f"{base.text} uses musl libc: pip compiles it from source (slow, needs a compiler) or fails",
-            fix="Use a Debian-based image (python:3.12-slim) for compiled packages, or a version with musllinux wheels",
-            path=item.where.path,
         )
 
 

@@ -153,8 +153,11 @@ def transitive_dependency(ctx: LintContext) -> Iterator[Hit]:
 
 def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
     env, image = _final(ctx)
-    if env is None or image is None or not env.base_known:
-        return  # an unknown base image may ship anything
+    if env is None or image is None or (transitive and not env.base_known):
+        return
+    # An unknown base image may ship anything: its gaps are reported, as info, naming it.
+    root = ctx.root_image(env.stage)
+    unknown_base = None if env.base_known else (root.text or root.stage.base)  # FROM $BASE without a default: as written
     from portlint.python.distributions import distributions_for, satisfied_by
     from portlint.python.imports import stdlib_modules
     from portlint.python.program import ModuleIndex
@@ -162,13 +165,16 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
     index = ModuleIndex(image)
     if not index.by_path:
         return
-    installed, closure = _installed_and_brought(env)
+    installed, closure = _installed_and_brought(ctx, env)
     stdlib = stdlib_modules()
     starts: set[str] = set()
     factories: list[tuple[str, str, str]] = []
     reachable = _reachable(ctx, image, index, starts, factories)
     reach = _CallReach(ctx, index, reachable, starts, factories)
     opaque = ", ".join(dict.fromkeys(env.opaque))
+    from portlint.fix.facts import MissingDistribution, install_targets
+
+    targets = install_targets(env)
     for image_path, placed in sorted(index.by_path.items()):
         parsed = ctx.imports(placed.context_path)
         if parsed is None:
@@ -196,13 +202,14 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                     f"a new {via} release can drop or change it",
                     fix=f"Install it directly with a pinned version, e.g. {candidates[0]}==<version>",
                     path=where,
+                    data=MissingDistribution(candidates, top, True, targets, via=via),
                 )
                 continue
             if transitive or via is not None:
                 continue
             if (ref.optional or ref.in_function) and not distributions_for(key)[1] and _installed_backend(env, top):
                 continue  # an optional backend the project declares in an extra the build installs
-            severity, context = _import_severity(ref, placed.context_path, image_path, reachable, opaque)
+            severity, context = _import_severity(ref, placed.context_path, image_path, reachable, opaque, unknown_base)
             error = f"ModuleNotFoundError: No module named '{top}'"
             if ref.optional:
                 outcome = "in the container that import fails and the code takes its fallback"
@@ -216,6 +223,7 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                     how = Reach("condition", placed.context_path, ref.line, condition=ref.condition)
                 context, outcome = _function_context(ref.function, how, _optional_extra(env, candidates), error)
             left_behind = _module_left_in_context(ctx, top)
+            data = None if left_behind is not None else MissingDistribution(candidates, top, distributions_for(key)[1], targets)
             if left_behind is not None:
                 cause = f"and {left_behind} defines it in the build context, but no COPY puts it into the image"
                 fix = f"COPY {left_behind} next to {image_path.rsplit('/', 1)[-1]} in the image"
@@ -233,6 +241,7 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 fix=fix,
                 path=where,
                 severity=severity,
+                data=data,
             )
 
 
@@ -310,14 +319,51 @@ def _installed_backend(env, top: str) -> str | None:
     return None
 
 
-def _installed_and_brought(env) -> tuple[set[str], dict[str, str]]:
-    """The stage's distributions (installed or shipped by the base image), and those their
-    dependencies and requested extras bring along: dependency -> what brings it."""
-    from portlint.python.distributions import requested_extras, transitive_closure
+def _installed_and_brought(ctx: LintContext, env) -> tuple[set[str], dict[str, str]]:
+    """What the stage can import from, and what the Dockerfile's own installs bring along.
 
-    installed = set(env.installed) | set(env.base_packages)
-    extras = {name: requested_extras(item.requirement) for name, item in env.installed.items()}
-    return installed, transitive_closure(installed, extras)
+    The first set holds the installed distributions, the base image's and everything
+    the base image's packages depend on (the image ships those, however they got
+    there).  The map holds what the Dockerfile's installs pull in through their
+    dependencies and requested extras, for the image's Python and platforms:
+    dependency -> what brings it (``flask``, ``celery[redis]``)."""
+    key = ("installed-and-brought", env.stage.index)
+    if key in ctx.shared:
+        return ctx.shared[key]
+    from portlint.python.dependency_graph import Root, brought_by
+    from portlint.python.distributions import requested_extras
+
+    target = image_target(ctx, env.stage)
+    base_roots = [root for root in env.base_roots if root.name not in env.installed]
+    installed = set(env.installed) | set(env.base_packages) | set(brought_by(base_roots, target))
+    roots = [Root(name, exact_version(item.requirement), requested_extras(item.requirement))
+             for name, item in env.installed.items()]
+    brought = brought_by(roots, target)
+    ctx.shared[key] = installed, {name: via for name, via in brought.items() if name not in installed}
+    return ctx.shared[key]
+
+
+def image_target(ctx: LintContext, stage):
+    """The Python and CPU architectures a stage's image runs on, as far as portlint knows."""
+    from portlint.knowledge.package_index import ARCHITECTURE_OF_PLATFORM
+    from portlint.python.dependency_graph import Target
+    from portlint.python.interpreter import image_python
+
+    python = image_python(ctx, stage)
+    architectures = tuple(dict.fromkeys(
+        ARCHITECTURE_OF_PLATFORM.get(p.split("/")[1], p.split("/")[1]) for p in ctx.platforms if "/" in p
+    ))
+    return Target(python.version if python else None, architectures or None)
+
+
+def exact_version(requirement: str) -> str | None:
+    """'numpy==1.21.6' -> '1.21.6'; None for anything but one exact pin."""
+    from portlint.python.requirements import parse_requirements
+
+    parsed = parse_requirements(requirement)
+    if not parsed or not parsed[0].pinned or not parsed[0].specifier.startswith("=="):
+        return None
+    return parsed[0].specifier.lstrip("=").strip() or None
 
 
 def _module_left_in_context(ctx: LintContext, top: str) -> str | None:
@@ -332,10 +378,14 @@ def _candidates_text(candidates: tuple[str, ...]) -> str:
     return "'" + "', '".join(candidates[:-1]) + f"' or '{candidates[-1]}'"
 
 
-def _import_severity(ref, context_path: str, image_path: str, reachable, opaque: str) -> tuple[Severity | None, str]:
+def _import_severity(ref, context_path: str, image_path: str, reachable, opaque: str,
+                     unknown_base: str | None = None) -> tuple[Severity | None, str]:
     """Error when the running program executes the import; weaker when it may not."""
     if ref.optional:
         return Severity.INFO, f" (optionally, under {ref.reason or 'a guard'})"
+    if unknown_base is not None:
+        return Severity.INFO, (f" (unless the base image {unknown_base} provides it: portlint does not know what "
+                               "that image ships; declare it under [tool.portlint.base-images])")
     if opaque:
         return Severity.INFO, f" (unless it comes from {opaque})"
     if ref.in_function and not _TEST_FILE.search(context_path):
@@ -433,6 +483,7 @@ def requirements_never_installed(ctx: LintContext) -> Iterator[Hit]:
             f"{candidate} {how}, but no RUN installs it{hint}: the image gets only what the RUN lines "
             "name, not the project's declared dependencies",
             fix=_install_fix(candidate),
+            data=_install_step(ctx, image, candidate, placed),
         )
 
 
@@ -532,6 +583,23 @@ def _commented_install(ctx: LintContext, candidate: str) -> int | None:
     return None
 
 
+def _install_step(ctx: LintContext, image, candidate: str, placed):
+    """What --fix needs to add `RUN pip install -r` after the COPY (None: not a pip
+    requirements file, not copied, or the stage never runs pip)."""
+    from portlint.fix.facts import UninstalledRequirements, file_kind, stage_installer
+
+    if placed is None or file_kind(candidate) != "requirements":
+        return None
+    stage = placed.instruction.stage  # the stage the COPY is in: the final one or a builder it needs
+    installer = stage_installer(ctx, stage)
+    if installer is None:
+        return None
+    workdir = ctx.images.stages[stage].workdir_at(placed.instruction)
+    path = placed.image_path
+    argument = path[len(workdir.rstrip("/")) + 1:] if path.startswith(workdir.rstrip("/") + "/") else path
+    return UninstalledRequirements(candidate, placed.instruction.span.last, argument, *installer)
+
+
 def _install_fix(candidate: str) -> str:
     if candidate.endswith("pyproject.toml"):
         return "RUN pip install --no-cache-dir . (after COPY pyproject.toml and the package)"
@@ -570,8 +638,12 @@ def unpinned_python_dependency(ctx: LintContext) -> Iterator[Hit]:
             names = by_place.setdefault(key, [])
             if item.requirement not in [i.requirement for i in names]:
                 names.append(item)
-    for (path, _), items in sorted(by_place.items(), key=lambda kv: (kv[0][0] or "", min(i.where.line for i in kv[1]))):
+    from portlint.fix.facts import UnpinnedItem, UnpinnedRequirements
+
+    for (path, place), items in sorted(by_place.items(), key=lambda kv: (kv[0][0] or "", min(i.where.line for i in kv[1]))):
         listed = ", ".join(f"'{i.requirement}'" for i in items)
+        # --fix finds a RUN's packages by the line of their install command's first word
+        data = UnpinnedRequirements(path, place, tuple(UnpinnedItem(i.name, i.requirement, i.tool) for i in items))
         example = items[0].name
         lines = [i.where.line for i in items]
         span = Span(min(lines), max(lines)) if path is None else Span(lines[0])
@@ -590,6 +662,7 @@ def unpinned_python_dependency(ctx: LintContext) -> Iterator[Hit]:
             "install a different release than the one you tested",
             fix=f"Pin exact versions ({example}==<version>), or install from a lock/constraints file",
             path=path,
+            data=data,
         )
 
 
@@ -792,19 +865,23 @@ def _missing_programs(ctx: LintContext, env, image, stage_index: int) -> Iterato
     from portlint.python.distributions import console_script_distributions
     from portlint.python.program import effective_argv, stage_command
 
-    installed, brought = _installed_and_brought(env)
-    present = installed | set(brought)
     runs, _ = stage_command(ctx, stage_index)
     seen: set[str] = set()
     for instruction, argv, _workdir in runs:
         argv = effective_argv(argv)
         program = argv[0] if argv else ""
-        if program == "python" and program not in seen:
-            seen.add(program)
-            yield from _python_alias_missing(ctx, env, image, instruction, stage_index)
+        if program in ("python", "python3"):
+            if program not in seen:
+                seen.add(program)
+                yield from _python_command_missing(ctx, env, image, instruction, stage_index, program)
+            continue
+        if program in seen:
             continue
         providers = console_script_distributions(program)
-        if not providers or program in seen or any(d in present for d in providers):
+        if not providers:
+            continue
+        installed, brought = _installed_and_brought(ctx, env)
+        if any(d in installed or d in brought for d in providers):
             continue
         seen.add(program)
         if program in env.system_packages or f"python3-{program}" in env.system_packages or f"py3-{program}" in env.system_packages:
@@ -824,23 +901,44 @@ def _missing_programs(ctx: LintContext, env, image, stage_index: int) -> Iterato
 # Ways an image gets a `python` command besides the python3 package: a venv or conda on
 # PATH, a symlink or alternative, pyenv, uv's managed Pythons.
 _PYTHON_ALIAS_HINTS = ("python-is-python3", "venv", "virtualenv", "conda", "mamba", "pyenv", "ln ", "update-alternatives", "uv ")
+# Ways a stage installs a Python at all.
+_PYTHON_INSTALL_HINTS = ("python3", "python-3", "conda", "mamba", "pyenv", "uv python", "deadsnakes", "miniforge", "miniconda")
 
 
-def _python_alias_missing(ctx: LintContext, env, image, instruction, stage_index: int) -> Iterator[Hit]:
-    """Debian and Ubuntu install python3 without a `python` command (python-is-python3 adds it)."""
+def _python_command_missing(ctx: LintContext, env, image, instruction, stage_index: int, program: str) -> Iterator[Hit]:
+    """CMD python… on a base image without that command: Debian and Ubuntu install python3
+    without a `python` (python-is-python3 adds it), and nvidia/cuda, ubuntu or alpine ship
+    no Python at all until a step installs one."""
     root = ctx.root_image(ctx.dockerfile.stages[stage_index])
     facts = root.facts
-    if not facts or facts.get("os_family") not in ("debian", "ubuntu") or facts.get("python_packages"):
-        return  # python:* images have `python`; unknown images may too
-    if "python" in env.system_packages or image.opaque or any(_mentioned_by_run(ctx, hint) for hint in _PYTHON_ALIAS_HINTS):
+    if not facts or image.opaque:
         return
-    yield Hit(
-        instruction.span,
-        f"{instruction.keyword} runs python, but {root.text} gets only a python3 command from its packages "
-        f"(Debian and Ubuntu have no 'python' without python-is-python3); the container exits at start with "
-        f"'executable file not found in $PATH'",
-        fix="Run python3 instead, or add python-is-python3 to the apt-get install",
-    )
+    commands = facts.get("python_commands")
+    if commands is None:  # an entry that does not say: only the Debian/Ubuntu rule of thumb
+        if facts.get("os_family") not in ("debian", "ubuntu") or facts.get("python_packages"):
+            return
+        commands = []
+    if program in commands or any(_mentioned_by_run(ctx, hint) for hint in _PYTHON_ALIAS_HINTS):
+        return
+    if program in env.system_packages or "python-is-python3" in env.system_packages:
+        return
+    python3_installed = bool(commands) or any(p.startswith("python3") or p == "python" for p in env.system_packages) or any(
+        _mentioned_by_run(ctx, hint) for hint in _PYTHON_INSTALL_HINTS)
+    if program == "python" and python3_installed:
+        yield Hit(
+            instruction.span,
+            f"{instruction.keyword} runs python, but {root.text} gets only a python3 command "
+            f"(Debian and Ubuntu have no 'python' without python-is-python3); the container exits at start with "
+            f"'executable file not found in $PATH'",
+            fix="Run python3 instead, or add python-is-python3 to the apt-get install",
+        )
+    elif not python3_installed:
+        yield Hit(
+            instruction.span,
+            f"{instruction.keyword} runs {program}, but {root.text} ships no Python and no step installs one; the "
+            f"container exits at start with 'executable file not found in $PATH'",
+            fix="Install Python in the image (apt-get install -y python3, or start FROM a python image)",
+        )
 
 
 def _exec_form_with_spaces(entry, word: str) -> Hit:

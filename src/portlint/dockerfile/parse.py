@@ -107,6 +107,14 @@ def parse_dockerfile(source: SourceText, path: str) -> Dockerfile:
                 f"one; the build fails with '{keyword} requires at least two arguments'",
                 line=start,
             )
+        if keyword == "FROM":
+            words = args.split()
+            if len(words) != 1 and not (len(words) == 3 and words[1].lower() == "as"):
+                raise InputError(
+                    f"FROM takes an image and an optional 'AS name', but 'FROM {args.strip()}' has {len(words)} "
+                    "words; the build fails with 'FROM requires either one or three arguments'",
+                    line=start,
+                )
         instructions.append(
             Instruction(
                 index=len(instructions),

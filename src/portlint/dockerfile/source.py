@@ -43,6 +43,23 @@ def decode(data: bytes, what: str = "Dockerfile") -> SourceText:
     return SourceText(text=text, lines=split_lines(text))
 
 
+_UNICODE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+                 (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def decode_requirements(data: bytes, what: str) -> SourceText:
+    """A requirements file as pip reads it: a UTF-16 or UTF-32 byte-order mark names the
+    encoding (Windows' ``pip freeze > requirements.txt`` writes UTF-16); else as decode()."""
+    for bom, encoding in _UNICODE_BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError:
+                break
+            return SourceText(text=text, lines=split_lines(text))
+    return decode(data, what)
+
+
 def split_lines(text: str) -> tuple[str, ...]:
     """Lines as Docker sees them: split on newlines only (str.splitlines also breaks on
     form feeds and Unicode separators, which would shift every line number after them)."""

@@ -7,7 +7,6 @@ files itself.
 
 from __future__ import annotations
 
-import fnmatch
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,15 +26,14 @@ def load(name: str) -> dict[str, Any]:
         return {}
 
 
-@lru_cache(maxsize=1024)
 def base_image(name: str, tag: str | None) -> dict[str, Any] | None:
-    """Facts about a base image (``name`` without docker.io/library), first match wins."""
-    key = f"{name}:{tag or 'latest'}"
-    for entry in load("base_images").get("image", []):
-        if fnmatch.fnmatchcase(key, entry.get("match", "")):
-            return entry
-    return None
+    """Facts about a base image (``name`` without docker.io/library); None if unknown."""
+    from portlint.knowledge.images import table_facts
+
+    return table_facts(name, tag)
 
 
 def floating_major_images() -> frozenset[str]:
-    return frozenset(load("base_images").get("floating_major_images", ()))
+    from portlint.knowledge.images import floating_major_images as floating
+
+    return floating()

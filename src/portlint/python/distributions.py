@@ -18,17 +18,24 @@ def canonical(name: str) -> str:
 
 @lru_cache(maxsize=4096)
 def distributions_for(module: str) -> tuple[tuple[str, ...], bool]:
-    """Candidate distributions for a dotted import, and whether the table knew it.
+    """Candidate distributions for a dotted import, and whether the knowledge knew it.
 
-    The longest dotted prefix in the table wins (``google.cloud.storage`` before
-    ``google``); otherwise the top-level name itself is the guess.
+    The longest dotted prefix wins (``google.cloud.storage`` before ``google``); at each
+    length the hand-written table (an override, with its reason) comes before the data
+    generated from the package index; otherwise the top-level name itself is the guess.
     """
+    from portlint.knowledge.package_index import module_providers
+
     table = load("import_names").get("modules", {})
     parts = module.split(".")
     for end in range(len(parts), 0, -1):
-        entry = table.get(".".join(parts[:end]))
+        key = ".".join(parts[:end])
+        entry = table.get(key)
         if entry:
             return tuple(canonical(d) for d in entry["distributions"]), True
+        generated = module_providers(key)
+        if generated:
+            return generated, True
     return (canonical(parts[0]),), False
 
 
@@ -59,13 +66,24 @@ def _name_variants(distribution: str) -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def _reverse_table() -> dict[str, set[str]]:
-    """distribution -> top-level import names it is known to provide."""
+def _hand_reverse_table() -> dict[str, set[str]]:
+    """distribution -> top-level import names the hand-written overrides give it."""
     reverse: dict[str, set[str]] = {}
     for module, entry in load("import_names").get("modules", {}).items():
         for dist in entry["distributions"]:
             reverse.setdefault(canonical(dist), set()).add(module.split(".")[0])
     return reverse
+
+
+def _modules_of(distribution: str) -> set[str] | None:
+    """Top-level import names a distribution provides, from both tables; None if neither knows it."""
+    from portlint.knowledge.package_index import modules_of
+
+    generated = modules_of(distribution)
+    hand = _hand_reverse_table().get(distribution)
+    if generated is None and hand is None:
+        return None
+    return set(generated or ()) | set(hand or ())
 
 
 def satisfied_by(module: str, installed: set[str] | frozenset[str]) -> str | None:
@@ -84,19 +102,13 @@ def satisfied_by(module: str, installed: set[str] | frozenset[str]) -> str | Non
     if known:
         return None
     lowered = top.lower()
-    reverse = _reverse_table()
     for dist in installed:
-        if lowered in reverse.get(dist, ()):
+        provided = _modules_of(dist)
+        if provided is not None and (lowered in provided or top in provided):
             return dist
-        if dist not in reverse and lowered in _name_variants(dist):
+        if provided is None and lowered in _name_variants(dist):
             return dist
     return None
-
-
-@lru_cache(maxsize=1)
-def _transitive_table() -> dict[str, tuple[str, ...]]:
-    table = load("transitive").get("packages", {})
-    return {canonical(k): tuple(canonical(r) for r in v.get("requires", ())) for k, v in table.items()}
 
 
 _EXTRAS = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*\[([^\]]*)\]")
@@ -106,35 +118,6 @@ def requested_extras(requirement: str) -> tuple[str, ...]:
     """The extras a requirement asks for: 'celery[redis,sqs]==5.4' -> ('redis', 'sqs')."""
     match = _EXTRAS.match(requirement)
     return tuple(canonical(e) for e in match.group(1).split(",") if e.strip()) if match else ()
-
-
-def _extra_requires(distribution: str, extra: str) -> tuple[str, ...]:
-    known = load("transitive").get("extras", {}).get(distribution, {}).get("extras", {})
-    if extra in known:
-        return tuple(canonical(d) for d in known[extra])
-    return (extra,)  # celery[redis]: an extra is usually named after what it adds
-
-
-def transitive_closure(
-    installed: set[str] | frozenset[str], extras: dict[str, tuple[str, ...]] | None = None
-) -> dict[str, str]:
-    """Distributions pulled in by the installed ones (and by the extras they were
-    installed with): dependency -> what brings it ('flask', 'celery[redis]')."""
-    table = _transitive_table()
-    brought: dict[str, str] = {}
-    for root in sorted(installed):
-        starts = [(dependency, root) for dependency in table.get(root, ())]
-        for extra in (extras or {}).get(root, ()):
-            starts += [(dependency, f"{root}[{extra}]") for dependency in _extra_requires(root, extra)]
-        for start, via in starts:
-            stack = [start]
-            while stack:
-                dependency = stack.pop()
-                if dependency in brought or dependency in installed:
-                    continue
-                brought[dependency] = via
-                stack.extend(table.get(dependency, ()))
-    return brought
 
 
 def system_package_distribution(tool: str, package: str) -> str | None:
@@ -168,6 +151,25 @@ def metapackage_contents(package: str) -> tuple[str, ...]:
 
 
 def console_script_distributions(command: str) -> tuple[str, ...]:
-    """Distributions that install ``command`` on PATH (uvicorn -> uvicorn); () if unknown."""
+    """Distributions that install ``command`` on PATH (uvicorn -> uvicorn); () if unknown.
+
+    The hand-written table wins.  From the package-index data only a command named
+    like a distribution that provides it counts (``streamlit``, ``mlflow``): any
+    wheel may install a script called ``node`` or ``serve``, and a CMD running such a
+    name most likely means the system program."""
+    from portlint.knowledge.package_index import command_providers
+
     entry = load("console_scripts").get("commands", {}).get(command)
-    return tuple(canonical(d) for d in entry["distributions"]) if entry else ()
+    if entry:
+        return tuple(canonical(d) for d in entry["distributions"])
+    if command in _SYSTEM_PROGRAMS or not re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", command):
+        return ()
+    providers = command_providers(command)
+    return providers if canonical(command) in providers else ()
+
+
+# Programs an image gets from its system packages, whatever PyPI also holds.
+_SYSTEM_PROGRAMS = frozenset(
+    "bash sh zsh node npm npx java nginx httpd apache2 redis-server postgres mysql mongod python python3 pip pip3 "
+    "git make cmake ninja curl wget supervisord cron tini dumb-init gosu su-exec jupyter conda mamba".split()
+)

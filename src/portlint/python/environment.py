@@ -98,6 +98,7 @@ class StageEnvironment:
     stage: Stage
     installed: dict[str, Installed] = field(default_factory=dict)
     base_packages: frozenset[str] = frozenset()
+    base_roots: tuple = ()  # the base image's packages as dependency-graph roots (with versions, extras)
     base_known: bool = False  # the base image is in the knowledge table (or scratch)
     opaque: list[str] = field(default_factory=list)  # reasons something unnamed is installed
     file_uses: list[FileUse] = field(default_factory=list)
@@ -216,18 +217,20 @@ class EnvironmentBuilder:
     # ---- reading context files -------------------------------------------------
 
     def _text(self, context_path: str) -> str | None:
-        from portlint.dockerfile.source import decode
+        from portlint.dockerfile.source import decode, decode_requirements
         from portlint.errors import InputError
 
         if self.ctx.context_dir is None:
             return None
         self.read_files.add(context_path)
         try:
-            data = (self.ctx.context_dir / context_path).read_bytes()
+            data = self.ctx.read_context_bytes(context_path)
         except OSError:
             return None
+        # pip reads requirements files by their byte-order mark; TOML, setup.cfg and YAML are UTF-8 only
+        reader = decode if context_path.endswith((".toml", ".cfg", ".yml", ".yaml", "Pipfile")) else decode_requirements
         try:
-            return decode(data, context_path).text
+            return reader(data, context_path).text
         except InputError as exc:
             self._problem(context_path, exc.line, str(exc))
             return None
@@ -248,6 +251,7 @@ class EnvironmentBuilder:
             inherited = self.environments[parent.index]
             env.installed = dict(inherited.installed)
             env.base_packages = inherited.base_packages
+            env.base_roots = inherited.base_roots
             env.base_known = inherited.base_known
             env.opaque = list(inherited.opaque)
             env.system_packages = set(inherited.system_packages)
@@ -259,8 +263,13 @@ class EnvironmentBuilder:
         elif root.kind == "scratch":
             env.base_known = True
         elif "python_packages" in (facts := root.facts or {}):
+            from portlint.knowledge.images import shipped_packages
+            from portlint.python.dependency_graph import Root
+
             env.base_known = True
-            env.base_packages = frozenset(canonical(p) for p in facts["python_packages"])
+            env.base_roots = tuple(Root(*package) for package in shipped_packages(facts))
+            env.base_packages = frozenset(r.name for r in env.base_roots)
+            env.system_packages = set(facts.get("system_packages") or ())
             if facts.get("python_packages_partial"):  # Anaconda-style: hundreds more than listed
                 env.opaque.append(f"the packages bundled in {root.text}")
         image = self.images.stages[stage.index]
@@ -302,6 +311,13 @@ class EnvironmentBuilder:
             env.extra_distributions.setdefault(dist, extra)
         for dist, extra in donor.optional_extras.items():
             env.optional_extras.setdefault(dist, extra)
+        words = list(instruction.json_args) if instruction.json_args is not None else instruction.args.split()
+        if any(w.rstrip("/") == "" for w in words[:-1]):  # COPY --from=base / /: the whole file system, base image included
+            env.base_roots = tuple(dict.fromkeys(env.base_roots + donor.base_roots))
+            env.base_packages = env.base_packages | donor.base_packages
+            env.base_known = env.base_known and donor.base_known
+            env.system_packages |= donor.system_packages
+            env.opaque.extend(r for r in donor.opaque if r not in env.opaque)
 
     def _maybe_wheel_build(self, env: StageEnvironment, argv, instruction: Instruction, offset: int, image: StageImage,
                            word_lines: tuple[int, ...] = ()) -> None:

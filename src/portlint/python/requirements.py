@@ -130,6 +130,9 @@ def parse_line(text: str, line: int = 1, end_line: int | None = None, raw: str =
     hashes = tuple(w.split("=", 1)[1] for w in words if w.startswith("--hash="))
     hashes += tuple(words[i + 1] for i, w in enumerate(words[:-1]) if w == "--hash")
     body = re.sub(r"\s--hash(?:=|\s+)\S+", "", " " + text).strip()
+    if not body.startswith("-"):
+        # pip splits a line at its first option: `pkg==1.0 --no-binary lxml` is a requirement plus options
+        body = re.split(r"\s+(?=--?[A-Za-z])", body, maxsplit=1)[0].strip()
     common = dict(line=line, end_line=end_line, text=text, hashes=hashes, ignored_rules=ignored)
     option = _OPTION_WITH_VALUE.match(body)
     if option:

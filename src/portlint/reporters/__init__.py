@@ -28,6 +28,8 @@ class Summary:
     errors: int = 0
     warnings: int = 0
     infos: int = 0
+    baselined: int | None = None  # with --baseline: findings it absorbed
+    fixed: int | None = None  # with --fix: fixes applied
 
     def count(self, result: FileResult) -> None:
         self.files += 1
@@ -44,7 +46,12 @@ class Summary:
         return self.errors + self.warnings + self.infos
 
     def to_dict(self) -> dict[str, int]:
-        return {"files": self.files, "errors": self.errors, "warnings": self.warnings, "infos": self.infos}
+        counts = {"files": self.files, "errors": self.errors, "warnings": self.warnings, "infos": self.infos}
+        if self.fixed is not None:
+            counts["fixed"] = self.fixed
+        if self.baselined is not None:
+            counts["baselined"] = self.baselined
+        return counts
 
 
 class Reporter:
@@ -56,6 +63,10 @@ class Reporter:
         self.enabled = enabled
         self.color = color
         self.findings: list = []
+
+    def fixes(self, fixed: list, skipped: list) -> None:
+        """With --fix, before any file: the fixes applied and those refused (FixRecords).
+        Formats without a place for them ignore them (the run says so on stderr)."""
 
     def file(self, result: FileResult) -> None:
         self.findings.extend(result.findings)

@@ -34,10 +34,45 @@ def finding_segments(f: Finding) -> list[Segment]:
     return segments
 
 
+def _extras(summary: Summary) -> str:
+    parts = []
+    if summary.fixed:
+        parts.append(f"{summary.fixed} fixed")
+    if summary.baselined:
+        parts.append(f"{summary.baselined} baselined")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def fix_segments(fixed: list, skipped: list, proposed: bool = False) -> list[Segment]:
+    """The fixes made (or, for --diff, that would be made) and those refused."""
+    segments: list[Segment] = []
+    if fixed:
+        files = len({r.file for r in fixed})
+        verb = "Would apply" if proposed else "Applied"
+        segments.append((f"{verb} {len(fixed)} fix{'es' if len(fixed) != 1 else ''} to "
+                         f"{files} file{'s' if files != 1 else ''}:\n", "bold green"))
+        for record in fixed:
+            where = ", ".join(f"{path}:{line}" for path, line in record.findings[:3])
+            where += f" and {len(record.findings) - 3} more" if len(record.findings) > 3 else ""
+            source = f"; version from {record.source}" if record.source else ""
+            segments += [(f"  {record.file}: ", "bold"), (record.description, ""),
+                         (f" ({record.rule} {where}{source})", "dim"), ("\n", "")]
+            if record.note:
+                segments += [("    note: ", "yellow"), (record.note, ""), ("\n", "")]
+    if skipped:
+        segments.append(("Not fixed:\n", "bold yellow"))
+        for record in skipped:
+            where = ", ".join(f"{path}:{line}" for path, line in record.findings[:3])
+            segments += [(f"  {where}: ", "bold"), (f"{record.rule} ", "bold"), (record.reason or "", ""), ("\n", "")]
+    if segments:
+        segments.append(("\n", ""))
+    return segments
+
+
 def summary_segments(summary: Summary) -> list[Segment]:
     files = f"{summary.files} file{'s' if summary.files != 1 else ''}"
     if summary.total == 0:
-        return [(f"No problems found in {files}.\n", "bold green")]
+        return [(f"No problems found in {files}{_extras(summary)}.\n", "bold green")]
 
     def plural(count: int, word: str) -> str:
         return f"{count} {word}{'s' if count != 1 else ''}"
@@ -49,7 +84,7 @@ def summary_segments(summary: Summary) -> list[Segment]:
         (plural(summary.warnings, "warning"), _STYLE[Severity.WARNING] if summary.warnings else ""),
         (", ", ""),
         (plural(summary.infos, "info"), _STYLE[Severity.INFO] if summary.infos else ""),
-        (".\n", ""),
+        (f"{_extras(summary)}.\n", ""),
     ]
 
 
@@ -72,6 +107,9 @@ class TextReporter(Reporter):
         for text, style in segments:
             line.append(text, style=style or None)
         self._console.print(line, end="")
+
+    def fixes(self, fixed: list, skipped: list) -> None:
+        self._write(fix_segments(fixed, skipped))
 
     def file(self, result: FileResult) -> None:
         for finding in result.findings:
