@@ -121,10 +121,53 @@ def test_bad_platform_and_context(project: Path) -> None:
     assert result.exit_code == 2 and "missing-dir" in result.output
 
 
+BUILD_ARG_DOCKERFILE = (
+    "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nARG EXAMPLE_DIR\nWORKDIR /app\n"
+    "COPY $EXAMPLE_DIR/requirements.txt ./\nRUN pip install --no-cache-dir -r requirements.txt\n"
+)
+
+
+def _rules(result) -> list[tuple[str, int]]:
+    return [(f["rule"], f["line"]) for f in json.loads(result.stdout)["findings"]]
+
+
+def test_build_arg_sets_arg_values_for_from_and_copy(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / "Dockerfile.args").write_text(BUILD_ARG_DOCKERFILE)
+    (project / "examples" / "chat").mkdir(parents=True)
+    (project / "examples" / "chat" / "requirements.txt").write_text("fastapi\n")
+    monkeypatch.delenv("EXAMPLE_DIR", raising=False)
+    # Without values: the base image is unknown (PL105) and the COPY source too (no PL301).
+    assert _rules(invoke("--format", "json", "Dockerfile.args")) == [("PL105", 2)]
+    result = invoke("--format", "json", "--build-arg", "BASE_IMAGE=python:3.11.9-slim",
+                    "--build-arg", "EXAMPLE_DIR=examples/chat", "Dockerfile.args")
+    assert _rules(result) == [("PL104", 2), ("PL205", 1)]  # the chat example's unpinned fastapi
+    assert json.loads(result.stdout)["findings"][1]["path"] == "examples/chat/requirements.txt"
+    # The last value of a name wins; NAME= is an empty value, so the source is unknown again.
+    result = invoke("--format", "json", "--build-arg", "BASE_IMAGE=python:latest", "--build-arg",
+                    "BASE_IMAGE=python:3.11.9-slim", "--build-arg", "EXAMPLE_DIR=", "Dockerfile.args")
+    assert _rules(result) == [("PL104", 2)]
+
+
+def test_build_arg_without_value_reads_the_environment(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / "Dockerfile.args").write_text(BUILD_ARG_DOCKERFILE.replace("ARG BASE_IMAGE\n", "ARG BASE_IMAGE=python:3.11.9-slim\n"))
+    monkeypatch.setenv("BASE_IMAGE", "python:latest")
+    assert ("PL102", 2) in _rules(invoke("--format", "json", "--build-arg", "BASE_IMAGE", "Dockerfile.args"))
+    # Unset in the environment: the build arg is left out and the ARG default applies, as docker does.
+    monkeypatch.delenv("BASE_IMAGE")
+    assert ("PL102", 2) not in _rules(invoke("--format", "json", "--build-arg", "BASE_IMAGE", "Dockerfile.args"))
+
+
+@pytest.mark.parametrize("value", ["=python:3.12", "MY ARG=1", ""])
+def test_bad_build_arg_is_usage_error(project: Path, value: str) -> None:
+    result = invoke("--build-arg", value, "Dockerfile")
+    assert result.exit_code == 2 and "invalid --build-arg" in result.output
+
+
 def test_version_and_help() -> None:
     assert invoke("--version").output.startswith("portlint ")
     assert "portlint rules" in invoke("--help").output
     assert "--fail-on" in invoke("lint", "--help").output
+    assert "--build-arg" in invoke("lint", "--help").output
 
 
 def test_rules_listing_formats() -> None:

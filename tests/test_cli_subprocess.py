@@ -84,6 +84,21 @@ def test_plain_paths_skip_click_and_match_the_click_command_line() -> None:
     assert done.stderr.strip() == "False"
 
 
+def test_build_arg_reaches_the_worker_processes(tmp_path: Path) -> None:
+    """--build-arg goes through click (the fast entry takes plain paths only) and reaches every
+    Dockerfile of a scan, also those a worker process lints."""
+    for i in range(20):
+        folder = tmp_path / f"svc{i:02d}"
+        folder.mkdir()
+        (folder / "Dockerfile").write_text("ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN echo hi\n")
+    env = {k: v for k, v in os.environ.items() if k != "BASE_IMAGE"} | {"NO_COLOR": "1"}
+    done = subprocess.run(_command() + ["--format", "json", "-j", "2", "--build-arg", "BASE_IMAGE=python:latest", "."],
+                          cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 1, done.stderr
+    rules = [f["rule"] for f in json.loads(done.stdout)["findings"]]
+    assert rules.count("PL102") == 20 and "PL105" not in rules
+
+
 def test_missing_default_dockerfile_on_the_fast_path(tmp_path: Path) -> None:
     done = subprocess.run(_command(), cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and done.stderr.startswith("portlint: error:") and "Traceback" not in done.stderr

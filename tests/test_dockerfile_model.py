@@ -105,6 +105,39 @@ def test_escape_directive_backtick() -> None:
     assert [(i.keyword, i.span.line, i.span.last) for i in d.instructions] == [("FROM", 2, 2), ("RUN", 3, 4), ("CMD", 5, 5)]
 
 
+def test_escape_after_a_check_directive_still_joins_lines() -> None:
+    # dockerfile-parse alone forgets the escape after `# check=`; BuildKit does not.
+    text = "# check=skip=JSONArgsRecommended\n# escape=`\nFROM python:3.11.9-slim\nRUN pip install `\n    numpy `\n    pandas\nCMD python\n"
+    d = model(text)
+    assert d.directives.escape == "`" and d.directives.lines == 2
+    assert [(i.keyword, i.span.line, i.span.last) for i in d.instructions] == [("FROM", 3, 3), ("RUN", 4, 6), ("CMD", 7, 7)]
+
+
+def test_flags_across_continuations_with_blanks_after_the_escape() -> None:
+    for escape in ("\\", "`"):
+        head = "# escape=`\n" if escape == "`" else ""
+        text = f"{head}FROM python:3.11.9-slim\nRUN --mount=type=cache,target=/root/.cache {escape}  \n    --network=none {escape}\n    pip install flask\n"
+        run = model(text).instructions[1]
+        assert [f.name for f in run.flags] == ["mount", "network"], escape
+        assert run.args.split()[:2] == ["pip", "install"]
+
+
+def test_linux_image_with_backtick_escape_is_not_windows() -> None:
+    from portlint.lint_context import LintContext
+
+    def context(text: str) -> LintContext:
+        return LintContext(dockerfile=model(text), context_dir=None, platforms=("linux/amd64",))
+
+    linux = context("# escape=`\nFROM python:3.11.9-slim\nRUN pip install `\n    numpy `\n    pandas\n")
+    assert not linux.is_windows
+    run = linux.dockerfile.instructions[1]
+    assert [c.argv for c in linux.shell(run).commands] == [("pip", "install", "numpy", "pandas")]
+    assert [line for _, line, _ in linux.install_commands] == [3]
+    assert context("# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN dir\n").is_windows
+    assert context("# escape=`\nARG BASE\nFROM $BASE\nRUN dir\n").is_windows  # unknown image: stay careful
+    assert not context("ARG BASE\nFROM $BASE\nRUN ls\n").is_windows
+
+
 def test_directives_stop_at_first_other_line() -> None:
     assert parse_directives(["# syntax=docker/dockerfile:1", "# escape=`", "FROM x"]).escape == "`"
     assert parse_directives(["# a comment", "# escape=`"]).escape == "\\"
@@ -172,6 +205,32 @@ def test_scopes_global_stage_and_inherited_env() -> None:
     assert scopes.expand(label, "$VERSION").value == "1.0"  # redeclared: gets the global default
     assert scopes.expand(workdir, "$APP").value == "/srv"  # ENV inherited through FROM base
     assert scopes.expand(workdir, "$VERSION").undefined == ("VERSION",)  # ARGs are not inherited
+
+
+def test_build_args_replace_arg_defaults_but_declare_nothing() -> None:
+    d = model(
+        "ARG BASE=python:3.11.9-slim\nARG UNUSED\nFROM $BASE\nARG SRC=src\nARG BARE\nENV MODE=prod\n"
+        "ARG MODE\nARG TARGETARCH\nCOPY $SRC/ $DEST/\nFROM $BASE\nWORKDIR /$SRC\n"
+    )
+    build_args = {"BASE": "python:3.12.7-slim", "SRC": "services/api", "BARE": "x", "MODE": "dev",
+                  "DEST": "/srv", "TARGETARCH": "s390x"}
+    scopes = Scopes(d, build_args)
+    copy, workdir = d.instructions[8], d.instructions[10]
+    assert scopes.expand(d.stages[0].from_, "$BASE").value == "python:3.12.7-slim"
+    assert scopes.expand(copy, "$SRC $BARE $MODE").value == "services/api x prod"  # ENV wins over ARG
+    assert scopes.expand(copy, "$DEST").undefined == ("DEST",)  # a build arg without any ARG does nothing
+    assert scopes.expand(workdir, "$SRC").undefined == ("SRC",)  # and a stage's ARG stays in its stage
+    assert scopes.expand(copy, "$TARGETARCH").unknown == ("TARGETARCH",)  # --platform chooses it
+
+
+def test_a_leading_variable_without_value_makes_the_text_unknown() -> None:
+    scope = Scopes(model("ARG SET=examples\nARG EMPTY=\nARG BARE\nFROM x:1\n")).global_scope
+    assert expand("$BARE/requirements.txt", scope).starts_unset
+    assert expand("${EMPTY}/requirements.txt", scope).starts_unset
+    assert expand("$NEVER_DECLARED/requirements.txt", scope).starts_unset
+    assert not expand("$SET/requirements.txt", scope).starts_unset
+    assert not expand("${BARE:-examples}/requirements.txt", scope).starts_unset
+    assert not expand("/home/$BARE/model.pkl", scope).starts_unset  # absolute whatever the variable
 
 
 def test_legacy_env_form() -> None:

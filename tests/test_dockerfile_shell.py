@@ -92,6 +92,26 @@ def test_escaped_backslash_at_line_end_is_not_a_continuation() -> None:
     assert argvs(result) == [("echo", "a\\"), ("echo", "b")]
 
 
+def test_backtick_escape_joins_lines_and_keeps_backslashes() -> None:
+    # The text of a RUN in a Dockerfile with `# escape=` set to a backtick: BuildKit joins
+    # the backtick-continued lines; a backslash is an ordinary character for that join.
+    script = "pip install --no-cache-dir `\n    numpy==1.26.4 `  \n    # pinned below\n    pandas\n"
+    result = parse_shell(script, "`")
+    assert argvs(result) == [("pip", "install", "--no-cache-dir", "numpy==1.26.4", "pandas")]
+    assert result.commands[0].line == 0 and not result.degraded
+    result = parse_shell("echo C:\\\\data `\n && ls", "`")
+    assert argvs(result) == [("echo", "C:\\data"), ("ls",)]
+
+
+def test_backslash_at_the_end_does_not_continue_under_a_backtick_escape() -> None:
+    # Only the backtick joins lines: the backslash that ends the text is the shell's.
+    result = parse_shell("pip install flask==3.0.3 `\n && echo done \\", "`")
+    assert argvs(result) == [("pip", "install", "flask==3.0.3"), ("echo", "done", "\\")]
+    assert [cmd.line for cmd in result.commands] == [0, 1]
+    # an escaped escape character does not continue the line either (BuildKit's rule)
+    assert argvs(parse_shell("echo a ``\necho b", "`")) == [("echo", "a", "``"), ("echo", "b")]
+
+
 def test_set_eux_prefix_and_separators() -> None:
     result = parse_shell("set -eux; pip install x & wait; true || false")
     assert argvs(result) == [("set", "-eux"), ("pip", "install", "x"), ("wait",), ("true",), ("false",)]

@@ -59,6 +59,54 @@ def test_grammar_of_a_hand_written_file() -> None:
     ]
 
 
+def test_short_flags_glued_to_their_file() -> None:
+    rows = [(r.kind, r.target) for r in parse_requirements("-rbase.txt\n-cconstraints.txt\n-e.\n--requirementx\n")]
+    assert rows == [("include", "base.txt"), ("constraint", "constraints.txt"), ("editable", "."), ("option", None)]
+
+
+def test_each_package_of_an_install_keeps_its_own_line() -> None:
+    from portlint.dockerfile.shell import parse_shell
+    from portlint.python.installs import parse_install
+
+    script = "sudo -E pip install --no-cache-dir \\\n    -r req.txt \\\n    torch==2.4.1 \\\n    vllm\nconda install -y -c conda-forge \\\n  numpy pandas\n"
+    commands = [c.effective() for c in parse_shell(script).commands]
+    pip = parse_install(commands[0].argv, commands[0].line, commands[0].word_lines)
+    assert pip.specifiers == ("torch==2.4.1", "vllm") and pip.specifier_lines == (2, 3)
+    conda = parse_install(commands[1].argv, commands[1].line, commands[1].word_lines)
+    assert conda.specifiers == ("numpy", "pandas") and conda.specifier_lines == (5, 5)
+    assert parse_install(("pip", "install", "flask"), 7).specifier_line(0) == 7  # lines unknown: the command's
+
+
+def test_unpinned_packages_of_one_install_are_one_finding_over_their_lines() -> None:
+    from portlint.testing import lint_files
+
+    dockerfile = ("FROM python:3.11.9-slim\nRUN pip install --no-cache-dir \\\n    numpy==1.26.4 \\\n    pandas \\\n"
+                  "    scipy==1.14.1 \\\n    polars\n")
+    found = [(f.line, f.end_line) for f in lint_files({"Dockerfile": dockerfile}) if f.rule == "PL205"]
+    assert found == [(4, 6)]
+
+
+def test_extras_asked_for_by_uv_poetry_and_pdm() -> None:
+    from portlint.python.installs import parse_install
+
+    uv = parse_install(("uv", "sync", "--frozen", "--extra", "gpu", "--extra=metrics", "--group", "docs"))
+    assert uv.extras == ("gpu", "metrics") and uv.extras_groups == ("docs",)
+    poetry = parse_install(("poetry", "install", "--with", "ml", "-E", "awq", "--extras", "vllm metrics"))
+    assert poetry.extras == ("awq", "vllm", "metrics") and poetry.extras_groups == ("ml",)
+    assert parse_install(("poetry", "install", "--all-extras")).extras == ("*",)
+    assert parse_install(("uv", "pip", "install", "-r", "pyproject.toml", "--all-extras")).projects == (".[*]",)
+
+
+def test_poetry_optional_dependencies_belong_to_their_extras() -> None:
+    parsed = parse_pyproject(
+        '[tool.poetry]\nname = "svc"\n[tool.poetry.dependencies]\npython = "^3.11"\nfastapi = "0.115.0"\n'
+        'autoawq = { version = "^0.2", optional = true }\nvllm = { version = "0.6.1", optional = true }\n'
+        '[tool.poetry.extras]\nawq = ["autoawq"]\nall = ["autoawq", "vllm"]\n'
+    )
+    assert parsed.dependencies == ("fastapi==0.115.0",)
+    assert parsed.optional == {"awq": ("autoawq>=0.2,<0.3",), "all": ("autoawq>=0.2,<0.3", "vllm==0.6.1")}
+
+
 def test_crlf_and_names_are_canonical() -> None:
     lines = parse_requirements("PyYAML==6.0.2\r\nscikit_learn>=1.5\r\n")
     assert [(r.name, r.pinned) for r in lines] == [("pyyaml", True), ("scikit-learn", False)]
@@ -150,6 +198,25 @@ def test_imports_with_guards_levels_and_suppressions() -> None:
         ("torch", 17, False, None, 0, True, ("PL201",)),
     ]
     assert parsed.imports[6].names == ("utils",)
+
+
+def test_calls_routes_and_conditions_are_noted() -> None:
+    source = (
+        "import os\nfrom fastapi import APIRouter\nrouter = APIRouter()\n"
+        "@router.post('/embed')\nasync def embed(text):\n    if os.getenv('FAST'):\n        return fast(text)\n"
+        "    try:\n        return slow(text)\n    except ValueError:\n        return fallback()\n"
+        "def fast(text):\n    import orjson\n    while busy():\n        import time\n    return orjson\n"
+        "warm = fast('x') if os.getenv('WARM') else None\nif __name__ == '__main__':\n    fast('y')\n"
+    )
+    parsed = parse_imports(source)
+    embed, fast = parsed.functions
+    assert (embed.name, embed.route) == ("embed", "POST /embed") and fast.route is None
+    assert [(c.name, c.condition) for c in embed.calls] == [
+        ("getenv", None), ("fast", "os.getenv('FAST')"), ("slow", None), ("fallback", "except ValueError (when the try fails)")]
+    calls = [(c.name, c.condition) for c in parsed.module_calls]
+    assert ("fast", None) in calls and ("fast", "__name__ == '__main__'") in calls  # a ternary is not an if
+    refs = {r.module: (r.function, r.condition) for r in parsed.imports}
+    assert refs["orjson"] == ("fast", None) and refs["time"] == ("fast", "busy()") and refs["os"] == (None, None)
 
 
 def test_imports_of_broken_sources_are_errors_not_exceptions() -> None:

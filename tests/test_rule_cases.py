@@ -6,7 +6,8 @@
 
 A place is a Dockerfile line (``3``) or ``"path:line"`` for a context file;
 ``[]`` means the rule must not fire at all.  ``[severity]`` pins the severity of
-single places (``"src/app.py:4" = "info"``).
+single places (``"src/app.py:4" = "info"``).  ``build_args`` (a table) lints as
+``--build-arg NAME=VALUE`` would.
 """
 
 from __future__ import annotations
@@ -59,14 +60,15 @@ def _assert_case(findings, rule: str, case: dict, dockerfile: str = "Dockerfile"
 @pytest.mark.parametrize(("rule", "case"), list(_inline_cases()))
 def test_inline_case(rule: str, case: dict) -> None:
     files = {"Dockerfile": case["dockerfile"], **case.get("files", {})}
-    findings = lint_files(files, config=case.get("config"))
+    findings = lint_files(files, config=case.get("config"), build_args=case.get("build_args"))
     _assert_case(findings, rule, case)
 
 
 @pytest.mark.parametrize(("directory", "data"), list(_project_cases()))
 def test_project(directory: Path, data: dict) -> None:
     dockerfile = data.get("dockerfile", "Dockerfile")
-    findings = lint_context_dir(directory, dockerfile, settings=make_settings(data.get("config")))
+    settings = make_settings(data.get("config"), data.get("build_args"))
+    findings = lint_context_dir(directory, dockerfile, settings=settings)
     for rule, flags in data["flags"].items():
         _assert_case(findings, rule, {"flags": flags}, dockerfile)
     for place, severity in data.get("severity", {}).items():

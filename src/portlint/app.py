@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -38,6 +39,7 @@ class LintOptions:
     config_file: str | None = None
     color: bool = False
     jobs: int | None = None
+    build_args: tuple[str, ...] = ()  # --build-arg values as typed: NAME=VALUE or NAME
     fix: bool = False  # write the fixes
     diff: bool = False  # print the fixes as a unified diff, write nothing
     env: str | None = None  # --env PYTHON: the interpreter whose versions --fix pins
@@ -67,6 +69,23 @@ def parse_platforms(values: list[str] | tuple[str, ...], where: str) -> tuple[st
     if not platforms:
         raise UsageError(f"no platform given in {where}")
     return tuple(dict.fromkeys(platforms))
+
+
+def parse_build_args(values: list[str] | tuple[str, ...], environ: Mapping[str, str] | None = None) -> tuple[tuple[str, str], ...]:
+    """``--build-arg`` as ``docker build`` reads it: ``NAME=VALUE`` sets the value (``NAME=`` an
+    empty one); a bare ``NAME`` takes the value from the environment, and is left out when the
+    environment has none, so the Dockerfile's default applies."""
+    environ = os.environ if environ is None else environ
+    found: dict[str, str] = {}
+    for value in values:
+        name, sep, given = value.partition("=")
+        if not name or any(c.isspace() for c in name):
+            raise UsageError(f"invalid --build-arg {value!r}: expected NAME=VALUE or NAME")
+        if sep:
+            found[name] = given
+        elif name in environ:
+            found[name] = environ[name]
+    return tuple(found.items())
 
 
 def load_settings_and_registry(
@@ -104,7 +123,9 @@ def load_settings_and_registry(
     platforms = (
         parse_platforms(values["platforms"], f"{where} 'platforms'") if "platforms" in values else DEFAULT_PLATFORMS
     )
+    build_args: tuple[tuple[str, str], ...] = ()
     if options is not None:
+        build_args = parse_build_args(options.build_args)
         for flag, given in (("--select", options.select), ("--extend-select", options.extend_select), ("--ignore", options.ignore)):
             validate(split_selectors(given), registry, flag)
         if options.select:
@@ -131,6 +152,7 @@ def load_settings_and_registry(
         rules_dirs=rules_dirs,
         config_path=raw.path if raw else None,
         root=root,
+        build_args=build_args,
     )
     return settings, registry
 

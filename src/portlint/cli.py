@@ -58,8 +58,10 @@ def cli() -> None:
 @click.option("--write-baseline", "write_baseline", type=click.Path(), metavar="FILE", help="Record today's findings in FILE and exit 0.")
 @click.option("--from-hadolint", "from_hadolint", type=click.Path(), metavar="FILE",
               help="Print the [tool.portlint] equivalent of a .hadolint.yaml and exit.")
+@click.option("--build-arg", "build_args", multiple=True, metavar="NAME[=VALUE]",
+              help="A build-time variable, as for docker build: the value of ARG NAME (NAME alone takes it from the environment). Repeatable.")
 def lint_command(paths, context, output_format, select, extend_select, ignore, fail_on, platforms, config_file, no_color,
-                 jobs, fix, diff, env_python, baseline, write_baseline, from_hadolint) -> None:
+                 jobs, fix, diff, env_python, baseline, write_baseline, from_hadolint, build_args) -> None:
     """Lint Dockerfiles together with their build context."""
     from portlint.app import LintOptions, color_wanted, lint_exit_code
 
@@ -90,6 +92,7 @@ def lint_command(paths, context, output_format, select, extend_select, ignore, f
         env=env_python,
         baseline=baseline,
         write_baseline=write_baseline,
+        build_args=build_args,
     )
     sys.exit(lint_exit_code(options))
 

@@ -170,7 +170,8 @@ def lint_target(
     if target.context is not None and not target.context_given:
         target = _infer_context(target, dockerfile)
     ctx = LintContext(dockerfile=dockerfile, context_dir=target.context, platforms=settings.platforms,
-                      declared_images=settings.base_images, overlay=overlay or {})
+                      declared_images=settings.base_images, overlay=overlay or {},
+                      build_args=settings.build_args, dockerfile_path=target.path)
     stamper = _Stamper(target, settings, ctx)
     for rule_id in sorted(enabled):
         rule = registry.rules[rule_id]

@@ -73,6 +73,8 @@ class LintContext:
     dockerfile: Dockerfile
     context_dir: Path | None
     platforms: tuple[str, ...]
+    build_args: tuple[tuple[str, str], ...] = ()  # --build-arg NAME=VALUE (the last of a name wins)
+    dockerfile_path: Path | None = None  # the Dockerfile on disk; None for stdin
     declared_images: tuple[DeclaredImage, ...] = ()
     # Resolved path -> contents that stand in for the file on disk (--fix's pending edits).
     overlay: Mapping[str, bytes] = field(default_factory=dict)
@@ -89,7 +91,7 @@ class LintContext:
 
     @cached_property
     def scopes(self) -> Scopes:
-        return Scopes(self.dockerfile)
+        return Scopes(self.dockerfile, dict(self.build_args))
 
     @cached_property
     def base_images(self) -> tuple[BaseImage, ...]:
@@ -135,12 +137,14 @@ class LintContext:
 
     @cached_property
     def is_windows(self) -> bool:
-        """A Windows container (a Windows base image, the backtick escape or a PowerShell/cmd
-        SHELL): its paths are outside the Linux file model.  C:\\ paths alone are not a
-        sign: in a Linux image they are a mistake (PL304)."""
-        if self.dockerfile.directives.escape == "`":
-            return True
+        """A Windows container (a Windows base image or a PowerShell/cmd SHELL): its paths
+        are outside the Linux file model.  Neither C:\\ paths nor the backtick escape alone
+        are a sign: Linux Dockerfiles made from Windows templates keep the backtick escape, and
+        in a Linux image a C:\\ path is a mistake (PL304).  Only when the final image is
+        unknown (FROM $BASE without a default) does the backtick escape tip the balance."""
         if any(_WINDOWS_IMAGE.search(base.text) for base in self.base_images if base.kind == "image"):
+            return True
+        if self.dockerfile.directives.escape == "`" and self.root_image(self.dockerfile.stages[-1]).kind == "unresolved":
             return True
         for instruction in self.dockerfile.stages[-1].instructions:
             if instruction.keyword == "SHELL" and instruction.json_args and instruction.json_args[0].lower().startswith(("powershell", "pwsh", "cmd")):
@@ -148,6 +152,18 @@ class LintContext:
         return False
 
     # ---- the build context (None when linting stdin without --context) ----------
+
+    @cached_property
+    def dockerfile_dir(self) -> str | None:
+        """The Dockerfile's folder inside the build context ('' for the context root);
+        None when the Dockerfile lies outside the context or came from stdin."""
+        if self.dockerfile_path is None or self.context_dir is None:
+            return None
+        try:
+            relative = self.dockerfile_path.resolve().parent.relative_to(self.context_dir.resolve())
+        except (ValueError, OSError):
+            return None
+        return "" if str(relative) == "." else relative.as_posix()
 
     @cached_property
     def build_context(self) -> BuildContext | None:
@@ -233,8 +249,8 @@ class LintContext:
         cache = self._shell_cache
         cached = cache.get(instruction.index)
         if cached is None:
-            text, first_line = run_script(instruction)
-            cached = (parse_shell(text), first_line)
+            text, first_line, continuation = run_script(instruction, self.dockerfile.directives.escape)
+            cached = (parse_shell(text, continuation), first_line)
             if len(cache) >= SHELL_CACHE_SIZE:
                 del cache[next(iter(cache))]
             cache[instruction.index] = cached
@@ -254,7 +270,8 @@ class LintContext:
             if instruction.keyword != "RUN":
                 continue
             for command in self.shell(instruction).commands:
-                install = parse_install(command.effective().argv, command.line)
+                effective = command.effective()
+                install = parse_install(effective.argv, command.line, effective.word_lines)
                 if install is not None:
                     found.append((instruction, self.command_line(instruction, command.line), install))
         return tuple(found)
@@ -298,23 +315,25 @@ def _parse_python_file(path: str) -> ModuleImports | None:
 _SHELLS = ("sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/usr/bin/env")
 
 
-def run_script(instruction: Instruction) -> tuple[str, int]:
+def run_script(instruction: Instruction, escape: str = "\\") -> tuple[str, int, str]:
     """The shell text a RUN hands to the shell.
 
     ``RUN <<EOF`` (or ``RUN bash <<EOF``) runs the heredoc body as the script; any
     other heredoc (``python3 <<EOF``, ``cat <<EOF > file``) is data for a command, so
-    only the command line itself is shell.  Returns the text and its first line.
+    only the command line itself is shell.  Returns the text, its first line and the
+    character that continues its lines: the Dockerfile's ``escape`` for the
+    instruction's own lines, the shell's backslash inside a heredoc body.
     """
     if instruction.is_json:
         import shlex
 
-        return " ".join(shlex.quote(arg) for arg in instruction.json_args or ()), instruction.line
+        return " ".join(shlex.quote(arg) for arg in instruction.json_args or ()), instruction.line, "\\"
     text = instruction.shell_text
     if not instruction.heredocs:
-        return text, instruction.shell_line
+        return text, instruction.shell_line, escape
     words = text.split()
     command = [w for w in words if not w.lstrip("0123456789").startswith("<<")]
     if not command or (command[0] in _SHELLS and all(w.startswith("-") for w in command[1:])):
         body = "".join(doc.body for doc in instruction.heredocs)
-        return body, instruction.heredocs[0].start_line
-    return text, instruction.shell_line
+        return body, instruction.heredocs[0].start_line, "\\"
+    return text, instruction.shell_line, escape

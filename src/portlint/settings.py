@@ -25,6 +25,7 @@ class Settings:
     rules_dirs: tuple[Path, ...] = ()
     config_path: Path | None = None
     root: Path = field(default_factory=Path.cwd)  # per-file-ignores patterns are relative to it
+    build_args: tuple[tuple[str, str], ...] = ()  # --build-arg NAME=VALUE, in the order given
     base_images: tuple[DeclaredImage, ...] = ()  # the project's own base images (config 'base-images')
 
     def fails(self, severity: Severity) -> bool:

@@ -39,7 +39,9 @@ def write_context(root: Path, files: Mapping[str, str | bytes]) -> None:
             path.write_text(content, encoding="utf-8", newline="")
 
 
-def make_settings(config: Mapping[str, object] | None = None) -> Settings:
+def make_settings(config: Mapping[str, object] | None = None, build_args: Mapping[str, str] | None = None) -> Settings:
+    """Settings from a test's configuration (``platforms``, ``severity``) and the
+    ``--build-arg`` values the build is run with."""
     config = dict(config or {})
     platforms = tuple(config.pop("platforms", DEFAULT_PLATFORMS))  # type: ignore[arg-type]
     severity = {k: Severity.parse(v) for k, v in dict(config.pop("severity", {})).items()}  # type: ignore[call-overload]
@@ -50,7 +52,8 @@ def make_settings(config: Mapping[str, object] | None = None) -> Settings:
         base_images = declared_images(config.pop("base-images"), Path("portlint-test-config.toml"))
     if config:
         raise ValueError(f"unsupported test config keys: {sorted(config)}")
-    return Settings(platforms=platforms, severity=severity, base_images=base_images)
+    return Settings(platforms=platforms, severity=severity, base_images=base_images,
+                    build_args=tuple(dict(build_args or {}).items()))
 
 
 def lint_context_dir(
@@ -83,11 +86,13 @@ def lint_files(
     config: Mapping[str, object] | None = None,
     rules_dirs: tuple[Path, ...] = (),
     select: tuple[str, ...] = ("PL",),
+    build_args: Mapping[str, str] | None = None,
 ) -> list[Finding]:
     with tempfile.TemporaryDirectory(prefix="portlint-case-") as tmp:
         root = Path(tmp)
         write_context(root, files)
-        return lint_context_dir(root, dockerfile, settings=make_settings(config), rules_dirs=rules_dirs, select=select)
+        settings = make_settings(config, build_args)
+        return lint_context_dir(root, dockerfile, settings=settings, rules_dirs=rules_dirs, select=select)
 
 
 def check_invariants(root: Path, dockerfile: str, findings: list[Finding], reg: Registry) -> None:

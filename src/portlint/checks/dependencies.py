@@ -6,9 +6,14 @@ import posixpath
 import re
 from collections.abc import Iterator
 
+from typing import TYPE_CHECKING
+
 from portlint.diagnostics import Hit, Severity, Span
 from portlint.lint_context import LintContext
 from portlint.registry import check
+
+if TYPE_CHECKING:
+    from portlint.context.image_files import Placed
 
 # "—from=builder": a word processor turned "--" into a dash (–, —, −)
 TYPOGRAPHIC_FLAG = re.compile(r"^[\u2010-\u2015\u2212]{1,2}(?=[a-z-]+(=|$))")
@@ -49,8 +54,11 @@ def _lookup_key(module: str, names: tuple[str, ...]) -> str:
     return module
 
 
-def _reachable(ctx: LintContext, image, index) -> set[str] | None:
-    """Image paths of the Python files the container's command can import; None: unknown."""
+def _reachable(ctx: LintContext, image, index, starts_out: set[str] | None = None,
+               factories_out: list[tuple[str, str, str]] | None = None) -> set[str] | None:
+    """Image paths of the Python files the container's command can import; None: unknown.
+    ``starts_out`` receives the files the command runs directly, ``factories_out`` the app
+    factories it calls (image path, function, how to say so)."""
     from portlint.python.program import entrypoints_from_argv, find_entrypoints
 
     final_index = len(ctx.dockerfile.stages) - 1
@@ -81,10 +89,15 @@ def _reachable(ctx: LintContext, image, index) -> set[str] | None:
             root = entry.image_path or image.workdir_at(entry.instruction)
             roots.append(root)
             starts.extend(index.files_for(entry.module, [root]))
+            if entry.factory and factories_out is not None:
+                factories_out.extend((path, entry.factory, f"the command calls at start as its app factory ({entry.target})")
+                                     for path in index.files_for(entry.module, [root]))
             starts.extend(index.files_for(f"{entry.module}.__main__", [root]))  # python -m pkg runs pkg/__main__.py
     starts = [s for s in starts if s in index.by_path]
     if not starts:
         return None
+    if starts_out is not None:
+        starts_out.update(starts)
     roots.extend(_pythonpath(ctx))
     reachable: set[str] = set()
     queue = list(starts)
@@ -154,7 +167,10 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
         return
     installed, closure = _installed_and_brought(ctx, env)
     stdlib = stdlib_modules()
-    reachable = _reachable(ctx, image, index)
+    starts: set[str] = set()
+    factories: list[tuple[str, str, str]] = []
+    reachable = _reachable(ctx, image, index, starts, factories)
+    reach = _CallReach(ctx, index, reachable, starts, factories)
     opaque = ", ".join(dict.fromkeys(env.opaque))
     from portlint.fix.facts import MissingDistribution, install_targets
 
@@ -168,8 +184,8 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
             if ref.level or not ref.module:
                 continue
             top = ref.module.split(".")[0]
-            if top in stdlib or index.is_local(ref.module):
-                continue
+            if top in stdlib or index.is_local(ref.module) or top in env.project_modules:
+                continue  # the project's own package, installed (pip install ., a wheel built from it)
             key = _lookup_key(ref.module, ref.names)
             if satisfied_by(key, installed):
                 continue
@@ -191,7 +207,21 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 continue
             if transitive or via is not None:
                 continue
+            if (ref.optional or ref.in_function) and not distributions_for(key)[1] and _installed_backend(env, top):
+                continue  # an optional backend the project declares in an extra the build installs
             severity, context = _import_severity(ref, placed.context_path, image_path, reachable, opaque, unknown_base)
+            error = f"ModuleNotFoundError: No module named '{top}'"
+            if ref.optional:
+                outcome = "in the container that import fails and the code takes its fallback"
+            else:
+                outcome = f"the container fails with {error}"
+            if severity == Severity.WARNING and ref.in_function and ref.function:
+                how = reach.of(placed.context_path, ref.function)
+                if ref.condition is not None:  # the import itself sits behind a test in its function
+                    from portlint.python.calls import Reach
+
+                    how = Reach("condition", placed.context_path, ref.line, condition=ref.condition)
+                context, outcome = _function_context(ref.function, how, _optional_extra(env, candidates), error)
             left_behind = _module_left_in_context(ctx, top)
             data = None if left_behind is not None else MissingDistribution(candidates, top, distributions_for(key)[1], targets)
             if left_behind is not None:
@@ -205,11 +235,6 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                          f"{_candidates_text(candidates)} (copied to {image_path})")
                 fix = (f"COPY the module that defines '{top}' into the image, or install the package that "
                        f"provides it (e.g. {candidates[0]}==<version>)")
-            outcome = (
-                "in the container that import fails and the code takes its fallback"
-                if ref.optional
-                else f"the container fails with ModuleNotFoundError: No module named '{top}'"
-            )
             yield Hit(
                 Span(ref.line, column=ref.column),
                 f"'{ref.module}' is imported{context}, {cause}; {outcome}",
@@ -218,6 +243,80 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 severity=severity,
                 data=data,
             )
+
+
+class _CallReach:
+    """How the container's program reaches each function, worked out on first need."""
+
+    def __init__(self, ctx: LintContext, index, reachable: set[str] | None, starts: set[str],
+                 factories: list[tuple[str, str, str]]) -> None:
+        self._ctx, self._index, self._reachable, self._starts = ctx, index, reachable, starts
+        self._factories = factories
+        self._map: dict | None = None
+
+    def of(self, context_path: str, function: str):
+        if self._reachable is None:
+            return None  # what the command runs is unknown
+        if self._map is None:
+            from portlint.python.calls import function_reach
+
+            files = {}
+            for image_path in self._reachable:
+                placed = self._index.by_path[image_path]
+                parsed = self._ctx.imports(placed.context_path)
+                if parsed is not None:
+                    files[placed.context_path] = parsed
+            starts = {self._index.by_path[s].context_path for s in self._starts}
+            factories = tuple((self._index.by_path[path].context_path, name, via)
+                              for path, name, via in self._factories if path in self._index.by_path)
+            self._map = function_reach(files, starts, factories)
+        return self._map.get((context_path, function))
+
+
+def _optional_extra(env, candidates: tuple[str, ...]) -> tuple[str, str] | None:
+    """(distribution, extra) when the project lists the import's distribution in an extra
+    the build does not install: an optional backend."""
+    for candidate in candidates:
+        if candidate in env.optional_extras:
+            return candidate, env.optional_extras[candidate]
+    return None
+
+
+def _function_context(function: str, reach, optional, error: str) -> tuple[str, str]:
+    """What the message says about an import inside a function, and what then fails: when the
+    program calls that function as its modules load or from a web route, say so; when only
+    behind a condition or as an optional backend the build leaves out, say that instead."""
+    if reach is not None and reach.kind == "start":
+        caller = reach.via or f"{reach.path}:{reach.line} calls as the module loads"
+        return f" inside {function}(), which {caller}", f"the container fails as it starts, with {error}"
+    if reach is not None and reach.kind == "route":
+        return (f" inside {function}(), which the route handler {reach.handler} calls ({reach.path}:{reach.line})",
+                f"the container starts, and the first such request fails with {error}")
+    if optional is not None:
+        dist, extra = optional
+        return (f" inside {function}(), an optional backend (the project lists {dist} in its '{extra}' extra, "
+                "which the build does not install)", f"choosing that backend fails with {error}")
+    if reach is not None:
+        return (f" inside {function}(), where it runs only when `{reach.condition}` holds ({reach.path}:{reach.line})",
+                f"the container starts, and fails with {error} once it does")
+    return (f" inside the function {function}()",
+            f"the container starts, and fails with {error} once that code runs")
+
+
+def _installed_backend(env, top: str) -> str | None:
+    """The installed project extra that stands for an optional import the knowledge tables do
+    not know: one named like the module (``awq = ["autoawq"]`` for ``import awq``), or listing
+    a distribution whose name holds the module's (autoawq)."""
+    wanted = top.lower().replace("_", "").replace("-", "")
+    if len(wanted) < 3:
+        return None
+    for extra in env.installed_extras:
+        if extra.replace("-", "") == wanted:
+            return extra
+    for dist, extra in env.extra_distributions.items():
+        if wanted in dist.replace("-", ""):
+            return extra
+    return None
 
 
 def _installed_and_brought(ctx: LintContext, env) -> tuple[set[str], dict[str, str]]:
@@ -348,23 +447,140 @@ def requirements_never_installed(ctx: LintContext) -> Iterator[Hit]:
     pythonic = any(e.runs_python_installs for e in ctx.environments) or bool(image.python_files())
     if not pythonic:
         return
-    copied = {p.context_path: p for p in image.files.values() if p.context_path}
-    candidates = [f for f in ("requirements.txt", "Pipfile", "environment.yml", "environment.yaml") if context.is_file(f)]
+    built = _built_stages(ctx)
+    # Where each context file is in the images the build makes: the final image first, then
+    # the stages it needs (a builder stage that copies pyproject.toml and installs a hand list).
+    copied: dict[str, Placed] = {}
+    for index in [built[-1], *built[:-1]]:
+        for placed in ctx.images.stages[index].files.values():
+            if placed.context_path:
+                copied.setdefault(placed.context_path, placed)
+    folders = list(dict.fromkeys(["", ctx.dockerfile_dir or ""]))  # the context root, and beside the Dockerfile
+    candidates = [posixpath.join(d, f) for d in folders for f in _DEPENDENCY_FILES if context.is_file(posixpath.join(d, f))]
     candidates += [c for c in copied if _MAIN_REQUIREMENTS.search(c) and c not in candidates]
-    if "pyproject.toml" in copied and _declares_dependencies(ctx, "pyproject.toml"):
-        candidates.append("pyproject.toml")
+    read_names, reads_project = _dependency_reads(ctx, built)
+    for folder in folders:
+        pyproject = posixpath.join(folder, "pyproject.toml")
+        if pyproject in copied and not reads_project and _declares_dependencies(ctx, pyproject):
+            candidates.append(pyproject)
     final_stage = ctx.dockerfile.stages[-1]
-    for candidate in candidates:
+    for candidate in dict.fromkeys(candidates):
+        if posixpath.basename(candidate) in read_names:
+            continue  # a script the build runs installs it
         placed = copied.get(candidate)
         anchor = placed.instruction if placed is not None else final_stage.from_
-        how = f"is copied into the image at {placed.image_path}" if placed is not None else "sits in the build context"
+        if placed is None:
+            how = "sits in the build context"
+        elif placed.instruction.stage == final_stage.index or ctx.images.final.files.get(placed.image_path) is placed:
+            how = f"is copied into the image at {placed.image_path}"
+        else:
+            stage = ctx.dockerfile.stages[placed.instruction.stage]
+            how = f"is copied into the {stage.name or f'stage {stage.index}'} stage at {placed.image_path}"
+        commented = _commented_install(ctx, candidate)
+        hint = f" (the install on line {commented} is commented out)" if commented else ""
         yield Hit(
             anchor.span,
-            f"{candidate} {how}, but no RUN installs it: the image gets only what the RUN lines "
+            f"{candidate} {how}, but no RUN installs it{hint}: the image gets only what the RUN lines "
             "name, not the project's declared dependencies",
             fix=_install_fix(candidate),
             data=_install_step(ctx, image, candidate, placed),
         )
+
+
+_DEPENDENCY_FILES = ("requirements.txt", "Pipfile", "environment.yml", "environment.yaml")
+
+
+def _built_stages(ctx: LintContext) -> list[int]:
+    """The stages a plain ``docker build`` runs, in order: the last one and every stage it
+    needs (its FROM, COPY --from, RUN --mount=from=); BuildKit skips the others."""
+    dockerfile = ctx.dockerfile
+    needed: set[int] = set()
+    pending = [len(dockerfile.stages) - 1]
+    while pending:
+        index = pending.pop()
+        if index in needed:
+            continue
+        needed.add(index)
+        base = ctx.base_images[index]
+        if base.kind == "stage" and base.parent is not None:
+            pending.append(base.parent.index)
+        for instruction in dockerfile.stages[index].instructions:
+            names = []
+            if instruction.keyword in ("COPY", "ADD") and instruction.flag("from"):
+                names.append(ctx.scopes.expand(instruction, instruction.flag("from") or "").value)
+            for mount in instruction.flag_values("mount") if instruction.keyword == "RUN" else ():
+                names.extend(part[len("from="):] for part in mount.split(",") if part.startswith("from="))
+            for name in names:
+                source = dockerfile.stage_by_name(name)
+                if source is None and name.isdigit() and int(name) < len(dockerfile.stages):
+                    source = dockerfile.stages[int(name)]
+                if source is not None and source.index < index:
+                    pending.append(source.index)
+    return sorted(needed)
+
+
+def _dependency_reads(ctx: LintContext, stages: list[int]) -> tuple[set[str], bool]:
+    """What the build's commands read besides the installs already followed: names of
+    dependency files that scripts it runs install (``RUN ./hack/build-wheels.sh``, an
+    entrypoint that runs ``pip install -r requirements.txt``), and whether anything reads
+    the project itself (python -m build, pip wheel ., poetry export, setup.py install)."""
+    from portlint.checks.paths import _executed_scripts
+    from portlint.dockerfile.shell import parse_shell
+    from portlint.python.installs import parse_install
+
+    commands = [command.effective().argv for index in stages for instruction in ctx.dockerfile.stages[index].instructions
+                if instruction.keyword == "RUN" for command in ctx.shell(instruction).commands]
+    for image_path in _executed_scripts(ctx):
+        placed = next((image.files[image_path] for image in ctx.images.stages if image_path in image.files), None)
+        text = ctx.context_text(placed.context_path) if placed is not None and placed.context_path else None
+        if text is not None:
+            commands.extend(command.effective().argv for command in parse_shell(text.text).commands)
+    names: set[str] = set()
+    project = False
+    for argv in commands:
+        install = parse_install(argv)
+        if install is not None:
+            names.update(posixpath.basename(f) for f in (*install.requirement_files, *install.constraint_files,
+                                                          *install.environment_files))
+            project = project or bool(install.projects)
+            continue
+        project = project or _reads_project(argv)
+    return names, project
+
+
+_PROJECT_READERS = frozenset({"poetry", "uv", "pdm", "hatch", "pip-compile"})
+
+
+def _reads_project(argv: tuple[str, ...]) -> bool:
+    from portlint.python.environment import builds_packages
+
+    if builds_packages(argv) or ("setup.py" in argv[1:2] and any(w in ("install", "develop") for w in argv[2:])):
+        return True
+    tool = argv[0].rsplit("/", 1)[-1] if argv else ""
+    return tool in _PROJECT_READERS and (tool == "pip-compile" or any(w in ("export", "lock", "compile") for w in argv[1:3]))
+
+
+_COMMENTED_RUN = re.compile(r"^#+\s*(?:RUN\s+)?(?:--\S+\s+)*", re.IGNORECASE)
+
+
+def _commented_install(ctx: LintContext, candidate: str) -> int | None:
+    """The line of a commented-out install that would read the file (``# RUN pip install .``)."""
+    from portlint.dockerfile.shell import parse_shell
+    from portlint.python.installs import PROJECT_FILES, parse_install
+
+    name = posixpath.basename(candidate)
+    for number, line in enumerate(ctx.dockerfile.source.lines, start=1):
+        text = line.strip()
+        if not text.startswith("#") or "install" not in text and "sync" not in text:
+            continue
+        for command in parse_shell(_COMMENTED_RUN.sub("", text)).commands:
+            install = parse_install(command.effective().argv)
+            if install is None:
+                continue
+            files = [posixpath.basename(f) for f in (*install.requirement_files, *install.environment_files)]
+            if name in files or (name in PROJECT_FILES and install.projects) or (name == "Pipfile" and install.tool == "pipenv"):
+                return number
+    return None
 
 
 def _install_step(ctx: LintContext, image, candidate: str, placed):
@@ -374,10 +590,11 @@ def _install_step(ctx: LintContext, image, candidate: str, placed):
 
     if placed is None or file_kind(candidate) != "requirements":
         return None
-    installer = stage_installer(ctx, len(ctx.dockerfile.stages) - 1)
+    stage = placed.instruction.stage  # the stage the COPY is in: the final one or a builder it needs
+    installer = stage_installer(ctx, stage)
     if installer is None:
         return None
-    workdir = image.workdir_at(placed.instruction)
+    workdir = ctx.images.stages[stage].workdir_at(placed.instruction)
     path = placed.image_path
     argument = path[len(workdir.rstrip("/")) + 1:] if path.startswith(workdir.rstrip("/") + "/") else path
     return UninstalledRequirements(candidate, placed.instruction.span.last, argument, *installer)
@@ -386,11 +603,11 @@ def _install_step(ctx: LintContext, image, candidate: str, placed):
 def _install_fix(candidate: str) -> str:
     if candidate.endswith("pyproject.toml"):
         return "RUN pip install --no-cache-dir . (after COPY pyproject.toml and the package)"
-    if candidate == "Pipfile":
+    if posixpath.basename(candidate) == "Pipfile":
         return "RUN pipenv install --system --deploy (after COPY Pipfile Pipfile.lock ./)"
-    if candidate.startswith("environment"):
+    if posixpath.basename(candidate).startswith("environment"):
         return f"RUN conda env update -n base -f {candidate}"
-    return f"COPY {candidate} . then RUN pip install --no-cache-dir -r {candidate}"
+    return f"COPY {candidate} . then RUN pip install --no-cache-dir -r {posixpath.basename(candidate)}"
 
 
 def _declares_dependencies(ctx: LintContext, path: str) -> bool:
@@ -411,23 +628,25 @@ def unpinned_python_dependency(ctx: LintContext) -> Iterator[Hit]:
     if ctx.environments is None:
         yield from _unpinned_without_context(ctx)
         return
+    # A file's unpinned requirements are reported line by line; those a RUN names, one finding
+    # per install command, from the line of its first unpinned package to that of its last.
     by_place: dict[tuple[str | None, int], list] = {}
     for env in ctx.environments:
         for item in env.unpinned:
-            names = by_place.setdefault((item.where.path, item.where.line), [])
+            where = item.where
+            key = (where.path, where.line if where.path is not None or where.command is None else where.command)
+            names = by_place.setdefault(key, [])
             if item.requirement not in [i.requirement for i in names]:
                 names.append(item)
     from portlint.fix.facts import UnpinnedItem, UnpinnedRequirements
 
-    for (path, line), items in sorted(by_place.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+    for (path, place), items in sorted(by_place.items(), key=lambda kv: (kv[0][0] or "", min(i.where.line for i in kv[1]))):
         listed = ", ".join(f"'{i.requirement}'" for i in items)
-        data = UnpinnedRequirements(path, line, tuple(UnpinnedItem(i.name, i.requirement, i.tool) for i in items))
+        # --fix finds a RUN's packages by the line of their install command's first word
+        data = UnpinnedRequirements(path, place, tuple(UnpinnedItem(i.name, i.requirement, i.tool) for i in items))
         example = items[0].name
-        if path is None:
-            instruction = items[0].instruction
-            span = Span(line, instruction.span.last if instruction is not None and line == instruction.line else line)
-        else:
-            span = Span(line)
+        lines = [i.where.line for i in items]
+        span = Span(min(lines), max(lines)) if path is None else Span(lines[0])
         if all("://" in i.requirement for i in items):  # git+https://…@v1.2 or a branch
             yield Hit(
                 span,
@@ -451,16 +670,16 @@ def _unpinned_without_context(ctx: LintContext) -> Iterator[Hit]:
     """Without a build context (stdin), judge the command lines alone."""
     from portlint.python.requirements import parse_requirements
 
-    for _, line, install in ctx.install_commands:
+    for instruction, line, install in ctx.install_commands:
         if install.tool not in ("pip", "uv") or install.locked or install.constraint_files:
             continue
-        loose = []
-        for spec in install.specifiers:
+        loose: dict[int, list[str]] = {}  # Dockerfile line -> the loose specifiers named on it
+        for position, spec in enumerate(install.specifiers):
             parsed = parse_requirements(spec)
             if parsed and parsed[0].name and not parsed[0].pinned and parsed[0].name not in ("pip", "setuptools", "wheel"):
-                loose.append(f"'{spec}'")
-        if loose:
-            yield Hit(Span(line), f"{', '.join(loose)} without an exact version", fix="Pin exact versions (name==<version>)")
+                loose.setdefault(ctx.command_line(instruction, install.specifier_line(position)), []).append(f"'{spec}'")
+        for where, specs in sorted(loose.items()):
+            yield Hit(Span(where), f"{', '.join(specs)} without an exact version", fix="Pin exact versions (name==<version>)")
 
 
 @check("PL206")
@@ -640,7 +859,7 @@ def _missing_module(ctx: LintContext, env, image, entry) -> Iterator[Hit]:
         return
     index = ModuleIndex(image)
     would_be = posixpath.join(image.workdir_at(entry.instruction), top)  # where `python -m top` looks first: the working directory
-    if index.is_local(module) or image.is_opaque(entry.image_path or would_be) or image.is_opaque(would_be + ".py"):
+    if top in env.project_modules or index.is_local(module) or image.is_opaque(entry.image_path or would_be) or image.is_opaque(would_be + ".py"):
         return
     if satisfied_by(module, set(env.installed) | set(env.base_packages)):
         return
@@ -803,9 +1022,10 @@ def copy_source_missing(ctx: LintContext) -> Iterator[Hit]:
         for source in sources:
             expansion = ctx.scopes.expand(instruction, source)
             text = expansion.value
-            if expansion.undefined or expansion.unknown or "://" in text or text.startswith("git@"):
-                matched_any = True
+            if expansion.undefined or expansion.unknown or expansion.starts_unset or "://" in text or text.startswith("git@"):
+                matched_any = True  # a variable without a value: the source is unknown
                 continue
+            shown = f"'{source}'" + (f" (= '{text}')" if text != source else "")
             relative = normalize(text)
             if climbs_out(text) or re.match(r"^[A-Za-z]:[\\/]", text) or "\\" in text:
                 matched_any = True  # outside the context or a Windows path: PL302/PL304 say so
@@ -820,10 +1040,10 @@ def copy_source_missing(ctx: LintContext) -> Iterator[Hit]:
             exists = context.is_file(relative) or context.is_dir(relative) or (context.root / relative).exists()
             if not exists:
                 if not context.truncated:
-                    problems.append(f"'{source}' does not exist in the build context ({_display(ctx)})")
+                    problems.append(f"{shown} does not exist in the build context ({_display(ctx)})")
                 continue
             if _all_excluded(context, relative):
-                problems.append(f"'{source}' is excluded by .dockerignore, so the builder never receives it")
+                problems.append(f"{shown} is excluded by .dockerignore, so the builder never receives it")
                 continue
             matched_any = True
         if globs_without_match and not matched_any:

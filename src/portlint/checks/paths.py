@@ -43,15 +43,39 @@ def absolute_host_path(ctx: LintContext) -> Iterator[Hit]:
         if any(TYPOGRAPHIC_FLAG.match(s) for s in sources):
             continue  # a mistyped --from: the path is in another stage (PL210 reports the dash)
         for source in sources:
-            value = ctx.scopes.expand(instruction, source).value
+            expansion = ctx.scopes.expand(instruction, source)
+            if expansion.starts_unset and not _host_home_variable(ctx, instruction, source):
+                continue  # `$SRC_DIR/x` with SRC_DIR unset or empty: a path we cannot know
+            value = expansion.value
             if value.startswith("/") or value.startswith("~"):
                 relative = value.lstrip("/~")
+                if expansion.starts_unset:  # $HOME/…
+                    what = "is a path in the author's home directory (their shell sets that variable, the build does not)"
+                else:
+                    what = f"{_resolved(source, value)} is an absolute path on the author's machine".lstrip()
                 yield Hit(
                     instruction.span,
-                    f"{instruction.keyword} source '{source}' is an absolute path on the author's machine; "
+                    f"{instruction.keyword} source '{source}' {what}; "
                     "Docker reads sources only from the build context, so the build fails everywhere else",
                     fix=f"Put the file inside the build context and copy it by a relative path (e.g. {relative.split('/')[-1] or 'data'})",
                 )
+
+
+# The author's shell sets these, the build does not: `COPY $HOME/.aws/config` means a host path.
+_HOST_HOME_VARIABLES = frozenset({"HOME", "USERPROFILE"})
+
+
+def _host_home_variable(ctx: LintContext, instruction: Instruction, source: str) -> bool:
+    from portlint.dockerfile.variables import find_refs
+
+    refs = find_refs(source, ctx.dockerfile.directives.escape)
+    first = refs[0].name if refs and refs[0].start == 0 else None
+    return first in _HOST_HOME_VARIABLES and first not in ctx.scopes.before(instruction)
+
+
+def _resolved(source: str, value: str) -> str:
+    """' (= value)' when variables made the source something else than it reads."""
+    return f" (= '{value}')" if value != source else ""
 
 
 @check("PL302")
@@ -60,14 +84,15 @@ def path_outside_context(ctx: LintContext) -> Iterator[Hit]:
 
     for instruction in ctx.dockerfile.instructions:
         for source in _copy_sources(instruction):
-            value = ctx.scopes.expand(instruction, source).value
-            if value.startswith(("/", "~")) or _WINDOWS_DRIVE.match(value):
+            expansion = ctx.scopes.expand(instruction, source)
+            value = expansion.value
+            if expansion.starts_unset or value.startswith(("/", "~")) or _WINDOWS_DRIVE.match(value):
                 continue
             if climbs_out(value):
                 inside = normalize(value) or "."
                 yield Hit(
                     instruction.span,
-                    f"{instruction.keyword} source '{source}' climbs out of the build context, which the builder "
+                    f"{instruction.keyword} source '{source}'{_resolved(source, value)} climbs out of the build context, which the builder "
                     f"cannot do: BuildKit silently takes '{inside}' from the context root instead, and the "
                     "legacy builder fails with 'forbidden path outside the build context'",
                     fix="Build from a higher directory (docker build -f sub/Dockerfile .) or use a named "

@@ -205,8 +205,8 @@ class ImageModel:
             return
         for source in sources:
             expanded = expand(source)
-            if expanded.undefined or expanded.unknown:
-                image.opaque.append((dest, instruction.index))
+            if expanded.undefined or expanded.unknown or expanded.starts_unset:
+                image.opaque.append((dest, instruction.index))  # what it copies is unknown
                 continue
             text = expanded.value
             if "://" in text or text.startswith("git@"):

@@ -16,11 +16,13 @@ class Directives:
     escape: str = "\\"
     syntax: str | None = None
     check: str | None = None
+    lines: int = 0  # how many lines at the top of the file are directives
 
 
 def parse_directives(lines: tuple[str, ...] | list[str]) -> Directives:
     """Read directives until the first line that is not one (BuildKit stops there too)."""
     found: dict[str, str] = {}
+    count = 0
     for raw in lines:
         match = _DIRECTIVE.match(raw.strip())
         if not match:
@@ -29,7 +31,8 @@ def parse_directives(lines: tuple[str, ...] | list[str]) -> Directives:
         if key not in _KNOWN or key in found:
             break
         found[key] = value
+        count += 1
     escape = found.get("escape", "\\")
     if escape not in ("\\", "`"):
         escape = "\\"
-    return Directives(escape=escape, syntax=found.get("syntax"), check=found.get("check"))
+    return Directives(escape=escape, syntax=found.get("syntax"), check=found.get("check"), lines=count)

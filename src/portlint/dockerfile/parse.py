@@ -29,8 +29,13 @@ def _split_flags(text: str, escape: str) -> tuple[tuple[Flag, ...], int]:
         while pos < length:
             if text[pos].isspace():
                 pos += 1
-            elif text[pos] == escape and text[pos + 1:pos + 2] in ("\n", "\r"):
-                pos += 1
+            elif text[pos] == escape:
+                after = pos + 1
+                while after < length and text[after] in " \t":  # blanks may follow the escape
+                    after += 1
+                if after >= length or text[after] not in "\r\n":
+                    break
+                pos = after
             else:
                 break
         if not text.startswith("--", pos):
@@ -61,7 +66,10 @@ def parse_dockerfile(source: SourceText, path: str) -> Dockerfile:
 
     directives = parse_directives(source.lines)
     prepared = prepare(source.lines, directives.escape)
-    parser = DockerfileParser(fileobj=io.BytesIO("\n".join(prepared.lines).encode("utf-8")))
+    # dockerfile-parse honours `# escape=` only among `# syntax=` lines (a `# check=` before
+    # it hides it): it is told the escape on every directive line, which are comments anyway.
+    lines = [f"# escape={directives.escape}"] * directives.lines + prepared.lines[directives.lines:]
+    parser = DockerfileParser(fileobj=io.BytesIO("\n".join(lines).encode("utf-8")))
     try:
         structure = parser.structure
     except Exception as exc:  # dockerfile-parse's own failures become a PL001, not a crash

@@ -108,6 +108,11 @@ class SimpleCommand:
     nested: bool = False  # inside $(…), backticks, <(…) or an `sh -c` string
     condition: str | None = None  # governing if/elif/while/until condition, case subject or `[ … ] &&` test
     branch: str | None = None  # "then"/"else", "while"/"until", a case pattern like "arm64|aarch64", "&&"/"||"
+    word_lines: tuple[int, ...] = ()  # 0-based line of each argv word (a package on a continuation line)
+
+    def word_line(self, index: int) -> int:
+        """The line of ``argv[index]``; the command's own line when it is not known."""
+        return self.word_lines[index] if 0 <= index < len(self.word_lines) else self.line
 
     @property
     def name(self) -> str:
@@ -122,7 +127,7 @@ class SimpleCommand:
                 break
             start, assigns = found  # start >= 1, so argv shrinks and the loop ends
             cmd = replace(cmd, argv=cmd.argv[start:], raw_words=cmd.raw_words[start:],
-                          assignments=cmd.assignments + tuple(assigns))
+                          word_lines=cmd.word_lines[start:], assignments=cmd.assignments + tuple(assigns))
         return cmd
 
 
@@ -138,22 +143,34 @@ class ShellScript:
         return [cmd for cmd in self.commands if cmd.effective().name in names]
 
 
-def parse_shell(script: str) -> ShellScript:
-    """Parse a RUN script; never raises."""
+def parse_shell(script: str, escape: str = "\\") -> ShellScript:
+    """Parse a RUN script; never raises.
+
+    ``escape`` is the character that continues a line: a Dockerfile's escape directive
+    for the text of a RUN instruction (BuildKit joins those lines before any shell sees
+    them, so under a backtick escape a trailing backslash is just a character), and the
+    shell's backslash for a heredoc body or a script file.
+    """
     text = script if isinstance(script, str) else ""
     try:
-        parser = _Parser(text, 0, False, (None, None))
+        parser = _Parser(text, 0, False, (None, None), escape)
         return ShellScript(tuple(cmd for _, cmd, _ in parser.parse()), parser.degraded)
     except Exception:  # _ParseError, RecursionError, or a parser bug: linting must go on
         pass
-    return ShellScript(tuple(_fallback(text)), True)
+    return ShellScript(tuple(_fallback(text, escape)), True)
 
 
-def _join_lines(script: str) -> tuple[str, list[int]]:
-    """Join backslash-newline continuations; return the text and each char's original line.
+def _continues(body: str, escape: str) -> bool:
+    """BuildKit's rule: the line ends with the escape character (blanks after it allowed)
+    that is not itself escaped; a line holding only the escape character continues too."""
+    return body.endswith(escape) and (len(body) == 1 or body[-2] != escape)
+
+
+def _join_lines(script: str, escape: str = "\\") -> tuple[str, list[int]]:
+    """Join continuation lines; return the text and each char's original line.
 
     As in a Dockerfile, blank and comment lines inside a continued line are dropped, the
-    backslash may be followed by blanks, and CRLF endings count as LF.
+    escape character may be followed by blanks, and CRLF endings count as LF.
     """
     out: list[str] = []
     line_of: list[int] = []
@@ -165,7 +182,7 @@ def _join_lines(script: str) -> tuple[str, list[int]]:
         if continuing and (not stripped or stripped.startswith("#")):
             continue
         body = line.rstrip(" \t")
-        continuing = (len(body) - len(body.rstrip("\\"))) % 2 == 1  # `\\` is an escaped backslash
+        continuing = _continues(body, escape)
         body = body[:-1] if continuing else line
         if not continuing and index < len(lines) - 1:
             body += "\n"
@@ -190,8 +207,9 @@ class _Tok(NamedTuple):
 class _Parser:
     """Recursive descent over tokens lexed on demand; ``$( … )`` re-enters the parser."""
 
-    def __init__(self, script: str, depth: int, nested: bool, cond: tuple[str | None, str | None]) -> None:
-        self.s, self._line_of = _join_lines(script)
+    def __init__(self, script: str, depth: int, nested: bool, cond: tuple[str | None, str | None],
+                 escape: str = "\\") -> None:
+        self.s, self._line_of = _join_lines(script, escape)
         self._max_line = script.count("\n")
         self._depth = depth
         self._base_nested = nested
@@ -619,6 +637,7 @@ class _Parser:
             argv=tuple(w.value for w in words), raw_words=tuple(w.raw for w in words),
             assignments=tuple(assigns), line=self._line(start), text=self.s[start:end].strip(),
             nested=self._base_nested or self._subst > 0, condition=self._cond[0], branch=self._cond[1],
+            word_lines=tuple(self._line(w.start) for w in words),
         )
         self.out.append(((start,), cmd, self._subst > 0))
         index = _inline_script_index(cmd)
@@ -646,7 +665,8 @@ class _Parser:
             if skip and in_subst and cmd.argv in skip:
                 skip.remove(cmd.argv)
                 continue
-            cmd = replace(cmd, line=min(base + cmd.line, self._max_line))
+            cmd = replace(cmd, line=min(base + cmd.line, self._max_line),
+                          word_lines=tuple(min(base + line, self._max_line) for line in cmd.word_lines))
             self.out.append(((anchor, *key), cmd, subst or in_subst))
 
 
@@ -679,10 +699,10 @@ _LOOSE_HEADERS = frozenset({"for", "select", "case", "function", "in"})
 _QUOTES = str.maketrans("", "", "'\"\\")
 
 
-def _fallback(script: str) -> list[SimpleCommand]:
+def _fallback(script: str, escape: str = "\\") -> list[SimpleCommand]:
     """The token view for text the parser gave up on: split on operator characters and
     blanks whatever the quoting; drop comments, redirections and keywords."""
-    text, line_of = _join_lines(script)
+    text, line_of = _join_lines(script, escape)
     commands: list[SimpleCommand] = []
     words: list[tuple[int, str]] = []  # (offset, raw) of the current command's words
     i, n, skip, opened = 0, len(text), False, False
@@ -725,4 +745,5 @@ def _loose_command(words: list[tuple[int, str]], text: str, line_of: list[int]) 
         assigns.append(pair)
         words = words[1:]
     return [SimpleCommand(argv=tuple(w.translate(_QUOTES) for _, w in words), raw_words=tuple(w for _, w in words),
-                          assignments=tuple(assigns), line=line_of[first], text=text[first:last].strip())]
+                          assignments=tuple(assigns), line=line_of[first], text=text[first:last].strip(),
+                          word_lines=tuple(line_of[offset] for offset, _ in words))]

@@ -5,12 +5,14 @@ modifiers) in FROM, ADD, COPY, ENV, ARG, LABEL, WORKDIR, USER, VOLUME, EXPOSE,
 STOPSIGNAL and ONBUILD, using the ARGs and ENVs in scope *before* the instruction.
 Global ARGs (before the first FROM) are visible to FROM lines only, unless a stage
 redeclares them with a bare ``ARG NAME``.  A stage built FROM an earlier stage
-inherits its ENV (not its ARGs).
+inherits its ENV (not its ARGs).  ``docker build --build-arg NAME=VALUE`` gives every
+``ARG NAME`` that value instead of its default; it declares nothing by itself.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -70,6 +72,9 @@ class Expansion:
     value: str
     undefined: tuple[str, ...]  # referenced, not declared at all
     unknown: tuple[str, ...]  # declared without a value (ARG NAME)
+    # The text starts with a variable that expands to nothing (unset, without a value or
+    # empty): `$SRC_DIR/requirements.txt` then names a path we cannot know, not '/requirements.txt'.
+    starts_unset: bool = False
 
 
 def find_refs(text: str, escape: str = "\\") -> list[VarRef]:
@@ -90,6 +95,7 @@ def expand(text: str, scope: dict[str, Variable], escape: str = "\\") -> Expansi
     unknown: list[str] = []
     pieces: list[str] = []
     last = 0
+    starts_unset = False
     for ref in find_refs(text, escape):
         pieces.append(text[last:ref.start])
         last = ref.end
@@ -97,17 +103,18 @@ def expand(text: str, scope: dict[str, Variable], escape: str = "\\") -> Expansi
         value = variable.value if variable else None
         if ref.modifier in (":-", "-"):
             pieces.append(value if value else ref.word)
-            continue
-        if ref.modifier in (":+", "+"):
+        elif ref.modifier in (":+", "+"):
             pieces.append(ref.word if value else "")
-            continue
-        if variable is None:
-            undefined.append(ref.name)
-        elif value is None:
-            unknown.append(ref.name)
-        pieces.append(value or "")
+        else:
+            if variable is None:
+                undefined.append(ref.name)
+            elif value is None:
+                unknown.append(ref.name)
+            pieces.append(value or "")
+        if ref.start == 0 and not pieces[-1]:
+            starts_unset = True
     pieces.append(text[last:])
-    return Expansion("".join(pieces), tuple(undefined), tuple(unknown))
+    return Expansion("".join(pieces), tuple(undefined), tuple(unknown), starts_unset)
 
 
 def unquote(value: str) -> str:
@@ -133,8 +140,10 @@ def assignments(instruction: Instruction) -> list[tuple[str, str | None]]:
 class Scopes:
     """The variables in scope before each instruction, computed once per Dockerfile."""
 
-    def __init__(self, dockerfile: Dockerfile) -> None:
+    def __init__(self, dockerfile: Dockerfile, build_args: Mapping[str, str] | None = None) -> None:
         self.dockerfile = dockerfile
+        # --build-arg NAME=VALUE wins over ARG defaults; the platform ARGs follow --platform.
+        self.build_args = {k: v for k, v in (build_args or {}).items() if k not in PLATFORM_ARGS}
         self._before: dict[int, dict[str, Variable]] = {}
         self._stage_env: dict[int, dict[str, Variable]] = {}
         self._build()
@@ -145,7 +154,9 @@ class Scopes:
         escape = self.dockerfile.directives.escape
         for instruction in self.dockerfile.global_args:
             for name, value in assignments(instruction):
-                if value is not None:
+                if name in self.build_args:
+                    value = self.build_args[name]  # taken literally, as the builder does
+                elif value is not None:
                     value = expand(value, scope, escape).value
                 scope[name] = Variable(name, value, "global-arg", instruction.line)
         return scope
@@ -167,7 +178,9 @@ class Scopes:
                     scope = dict(scope)
                 if instruction.keyword == "ARG":
                     for name, value in assignments(instruction):
-                        if value is None:
+                        if name in self.build_args:
+                            value, origin = self.build_args[name], "arg"
+                        elif value is None:
                             inherited = globals_.get(name)
                             # A bare ARG re-imports the global default; platform ARGs stay unknown.
                             value = inherited.value if inherited and inherited.origin == "global-arg" else None

@@ -101,7 +101,7 @@ def install_targets(env: StageEnvironment) -> tuple[InstallTarget, ...]:
         if item.where.path is None:
             if item.tool not in PIP_TOOLS:
                 continue  # conda install x, pipenv install x: not edited
-            key = ("run", None, item.where.line)
+            key = ("run", None, item.where.command or item.where.line)  # the install command's line
         else:
             kind = file_kind(item.where.path)
             if kind is None:

@@ -41,6 +41,7 @@ class Location:
 
     path: str | None  # context-relative file; None for the Dockerfile
     line: int
+    command: int | None = None  # in the Dockerfile: the line of the install command that names it
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,14 @@ class StageEnvironment:
     built_wheels: dict[str, Installed] = field(default_factory=dict)  # pip wheel/download
     runs_python_installs: bool = False
     lock_files: set[str] = field(default_factory=set)
+    # Top-level modules of local projects installed into the stage (pip install ., uv sync, a
+    # wheel built from the project): importable although their sources may not be copied.
+    project_modules: dict[str, str] = field(default_factory=dict)  # module -> project directory
+    built_modules: dict[str, str] = field(default_factory=dict)  # the same, in wheels built here
+    installed_extras: set[str] = field(default_factory=set)  # the installed projects' extras asked for
+    extra_distributions: dict[str, str] = field(default_factory=dict)  # distribution -> installed extra listing it
+    # distribution -> the project extra that lists it, for extras the build does not install
+    optional_extras: dict[str, str] = field(default_factory=dict)
 
     def provides(self, distribution: str) -> bool:
         name = canonical(distribution)
@@ -145,7 +154,7 @@ _COMPILE_VALUE_OPTIONS = frozenset(
 _PACKAGE_BUILDERS = frozenset({"poetry", "uv", "hatch", "pdm", "flit"})
 
 
-def _builds_packages(argv: tuple[str, ...]) -> bool:
+def builds_packages(argv: tuple[str, ...]) -> bool:
     """python -m build, setup.py bdist_wheel, pip wheel, poetry/uv/hatch/pdm/flit build."""
     words = [w.rsplit("/", 1)[-1] for w in argv[:4]]
     if not words:
@@ -160,6 +169,29 @@ def _builds_packages(argv: tuple[str, ...]) -> bool:
             return True
         return rest[:1] == ["setup.py"] and any(w in ("bdist_wheel", "sdist", "bdist") for w in argv[2:])
     return False
+
+
+_WHEEL_GLOB = re.compile(r"^local package \S*[*?]\S*\.(whl|tar\.gz)$")
+_PIP_WORD = re.compile(r"^pip(\d+(\.\d+)?)?$")
+_BUILD_VALUE_OPTIONS = frozenset({"-o", "--outdir", "--out-dir", "-C", "--config-setting", "--python", "-p",
+                                  "--package", "--format", "-f", "--target", "-t"})
+
+
+def _build_source(argv: tuple[str, ...]) -> str:
+    """The project folder a build command builds: ``python -m build DIR``, ``uv build DIR``;
+    the working directory otherwise."""
+    words = list(argv[3:] if argv[1:3] == ("-m", "build") else argv[2:])
+    if argv[1:2] == ("setup.py",):
+        return "."
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in _BUILD_VALUE_OPTIONS:
+            skip = True
+        elif not word.startswith("-") and "$" not in word:
+            return word
+    return "."
 
 
 def _requirement_parser():
@@ -224,6 +256,10 @@ class EnvironmentBuilder:
             env.opaque = list(inherited.opaque)
             env.system_packages = set(inherited.system_packages)
             env.lock_files = set(inherited.lock_files)
+            env.project_modules = dict(inherited.project_modules)
+            env.installed_extras = set(inherited.installed_extras)
+            env.extra_distributions = dict(inherited.extra_distributions)
+            env.optional_extras = dict(inherited.optional_extras)
         elif root.kind == "scratch":
             env.base_known = True
         elif "python_packages" in (facts := root.facts or {}):
@@ -243,10 +279,12 @@ class EnvironmentBuilder:
             if instruction.keyword != "RUN":
                 continue
             for command in self.ctx.shell(instruction).commands:
-                argv = command.effective().argv
-                install = parse_install(argv, command.line)
+                effective = command.effective()
+                argv = effective.argv
+                install = parse_install(argv, command.line, effective.word_lines)
                 if install is None:
-                    self._maybe_wheel_build(env, argv, instruction, command.line, image)
+                    self._maybe_wheel_build(env, argv, instruction, command.line, image, effective.word_lines)
+                    self._maybe_project_build(env, argv, instruction, command.line, image)
                     continue
                 self._apply(env, install, instruction, image)
         return env
@@ -264,6 +302,15 @@ class EnvironmentBuilder:
             env.installed.setdefault(dist, installed)
         for dist, built in donor.built_wheels.items():
             env.built_wheels.setdefault(dist, built)
+        for module, project in donor.project_modules.items():
+            env.project_modules.setdefault(module, project)
+        for module, project in donor.built_modules.items():
+            env.built_modules.setdefault(module, project)
+        env.installed_extras |= donor.installed_extras
+        for dist, extra in donor.extra_distributions.items():
+            env.extra_distributions.setdefault(dist, extra)
+        for dist, extra in donor.optional_extras.items():
+            env.optional_extras.setdefault(dist, extra)
         words = list(instruction.json_args) if instruction.json_args is not None else instruction.args.split()
         if any(w.rstrip("/") == "" for w in words[:-1]):  # COPY --from=base / /: the whole file system, base image included
             env.base_roots = tuple(dict.fromkeys(env.base_roots + donor.base_roots))
@@ -272,7 +319,8 @@ class EnvironmentBuilder:
             env.system_packages |= donor.system_packages
             env.opaque.extend(r for r in donor.opaque if r not in env.opaque)
 
-    def _maybe_wheel_build(self, env: StageEnvironment, argv, instruction: Instruction, offset: int, image: StageImage) -> None:
+    def _maybe_wheel_build(self, env: StageEnvironment, argv, instruction: Instruction, offset: int, image: StageImage,
+                           word_lines: tuple[int, ...] = ()) -> None:
         """``pip wheel``/``pip download`` fill a wheelhouse a later stage installs from."""
         if len(argv) < 2:
             return
@@ -283,14 +331,29 @@ class EnvironmentBuilder:
             return
         if not tail or tail[0] not in ("wheel", "download"):
             return
-        install = parse_install(("pip", "install", *tail[1:]), offset)
+        lines = word_lines[len(argv) - len(tail) - 1:] if len(word_lines) == len(argv) else ()
+        install = parse_install(("pip", "install", *tail[1:]), offset, lines)
         if install is None:
             return
         scratch = StageEnvironment(stage=env.stage)
         self._apply(scratch, install, instruction, image)
         env.built_wheels.update(scratch.installed)
+        env.built_modules.update(scratch.project_modules)
         env.file_uses.extend(scratch.file_uses)
         env.unpinned.extend(scratch.unpinned)
+
+    def _maybe_project_build(self, env: StageEnvironment, argv, instruction: Instruction, offset: int, image: StageImage) -> None:
+        """``python -m build``, ``poetry build``, ``uv build``, ``setup.py bdist_wheel``: a wheel
+        of the project (and the dependencies it declares) that a later install takes from dist/."""
+        if not builds_packages(argv) or _PIP_WORD.match(argv[0].rsplit("/", 1)[-1]) or argv[1:3] == ("-m", "pip"):
+            return  # pip wheel is read as an install above
+        project = _build_source(argv)
+        scratch = StageEnvironment(stage=env.stage)
+        line = self.ctx.command_line(instruction, offset)
+        self._project(scratch, InstallCommand(tool="pip", line=offset), project, instruction, line, image,
+                      image.workdir_at(instruction), set())
+        env.built_wheels.update(scratch.installed)
+        env.built_modules.update(scratch.project_modules)
 
     def _resolve_wheel_installs(self) -> None:
         """An install from a wheel directory installs what some stage built into it."""
@@ -299,11 +362,17 @@ class EnvironmentBuilder:
             built.update(env.built_wheels)
         if not built:
             return
+        modules: dict[str, str] = {}
+        for env in self.environments:
+            modules.update(env.built_modules)
         for env in self.environments:
             if "wheel-directory" in env.opaque:
                 for dist, item in built.items():
                     env.installed.setdefault(dist, item)
-                env.opaque = [r for r in env.opaque if r != "wheel-directory"]
+                for module, project in modules.items():
+                    env.project_modules.setdefault(module, project)
+                # the wheel glob of that install (pip install /wheels/*.whl) is those wheels too
+                env.opaque = [r for r in env.opaque if r != "wheel-directory" and not _WHEEL_GLOB.match(r)]
 
     # ---- one install command -----------------------------------------------------
 
@@ -324,11 +393,15 @@ class EnvironmentBuilder:
             for item in self._requirements_file(env, written, instruction, line, image, workdir, "constraints", install.tool, record=False):
                 if item.pinned:
                     constraints_pins.add(item.name)
-        for spec in install.specifiers:
-            self._add_requirement(env, spec, Location(None, line), instruction, install.tool, constraints_pins, image)
+        for position, spec in enumerate(install.specifiers):  # each on the line that names it
+            where = Location(None, self.ctx.command_line(instruction, install.specifier_line(position)), line)
+            self._add_requirement(env, spec, where, instruction, install.tool, constraints_pins, image)
         for written in install.requirement_files:
-            for item in self._requirements_file(env, written, instruction, line, image, workdir, "requirements", install.tool):
-                self._record(env, item, constraints_pins, locked=install.locked)
+            nested_pins: set[str] = set()  # pinned by a `-c constraints.txt` line inside the file
+            items = self._requirements_file(env, written, instruction, line, image, workdir, "requirements", install.tool,
+                                            pins=nested_pins)
+            for item in items:
+                self._record(env, item, constraints_pins | nested_pins, locked=install.locked)
         for project in install.projects:
             self._project(env, install, project, instruction, line, image, workdir, constraints_pins)
 
@@ -380,7 +453,7 @@ class EnvironmentBuilder:
         for member in dockerfile.stage_chain(dockerfile.stages[instruction.stage]):
             for other in member.instructions:
                 if other.keyword == "RUN" and other.index <= instruction.index and any(
-                    _builds_packages(command.effective().argv) for command in self.ctx.shell(other).commands
+                    builds_packages(command.effective().argv) for command in self.ctx.shell(other).commands
                 ):
                     return True
         return False
@@ -423,7 +496,7 @@ class EnvironmentBuilder:
                         return True
         return False
 
-    def _requirements_file(self, env, written, instruction, line, image, workdir, kind, tool, record=True):
+    def _requirements_file(self, env, written, instruction, line, image, workdir, kind, tool, record=True, pins=None):
         absolute, context_path, available = self._locate(image, instruction, written, workdir)
         if "$" in written:
             return []
@@ -445,7 +518,7 @@ class EnvironmentBuilder:
                 return []
             else:
                 return []
-        return list(self._read_requirements(env, context_path, instruction, tool, image, set()))
+        return list(self._read_requirements(env, context_path, instruction, tool, image, set(), pins))
 
     def _generated_requirements(self, env, written: str, instruction) -> None:
         """A requirements file whose content the context does not hold: ``poetry export``,
@@ -481,7 +554,10 @@ class EnvironmentBuilder:
                 return
         env.opaque.append(written)
 
-    def _read_requirements(self, env, context_path: str, instruction, tool: str, image, seen: set[str]):
+    def _read_requirements(self, env, context_path: str, instruction, tool: str, image, seen: set[str],
+                           pins: set[str] | None = None):
+        """The requirements a file installs, following its ``-r`` includes; each keeps its own
+        file and line.  The names its ``-c`` lines pin go into ``pins``."""
         if context_path in seen:
             return
         seen.add(context_path)
@@ -497,7 +573,9 @@ class EnvironmentBuilder:
             if req.kind in ("include", "constraint") and req.target:
                 nested = posixpath.normpath(posixpath.join(directory, req.target))
                 if req.kind == "include":
-                    yield from self._read_requirements(env, nested, instruction, tool, image, seen)
+                    yield from self._read_requirements(env, nested, instruction, tool, image, seen, pins)
+                elif pins is not None:
+                    pins.update(c.name for c in self._read_requirements(env, nested, instruction, tool, image, seen) if c.pinned)
                 continue
             if req.kind in ("path", "url", "editable") and req.target:
                 self._local_reference(env, req.target, where, instruction, image)
@@ -520,6 +598,7 @@ class EnvironmentBuilder:
 
         path, _, extras_part = project.partition("[")
         extras = [canonical(e) for e in extras_part.rstrip("]").split(",") if e.strip()] if extras_part else []
+        extras += [e if e == "*" else canonical(e) for e in self._shell_words(instruction, install.extras)]
         if "$" in path or "://" in path or path.startswith("git+"):
             env.opaque.append(f"project {project}")
             return
@@ -557,6 +636,7 @@ class EnvironmentBuilder:
                 env.lock_files.add(lock_name)
         deps: list[tuple[str, Location]] = []
         from_files: list[Installed] = []
+        declared = None  # the project metadata read (pyproject.toml or setup.cfg)
         if "pyproject.toml" in found:
             context_path = found["pyproject.toml"]
             text = self._text(context_path)
@@ -566,17 +646,17 @@ class EnvironmentBuilder:
                     line_match = re.search(r"line (\d+)", parsed.error)
                     self._problem(context_path, int(line_match.group(1)) if line_match else 1, f"{context_path}: {parsed.error}")
                 else:
+                    declared = parsed
                     env.file_uses.append(FileUse(instruction, line, posixpath.join(path or ".", "pyproject.toml"), posixpath.join(directory, "pyproject.toml"), context_path, "project", True))
                     groups = self._groups_for(install, parsed)
-                    requirements = list(parsed.dependencies)
-                    for extra in extras:
-                        requirements.extend(parsed.optional.get(extra, ()))
+                    requirements = [spec for spec in parsed.dependencies if not _names_project(spec, parsed.name)]
+                    requirements += self._extras(env, parsed, extras)
                     for group in groups:
                         requirements.extend(parsed.groups.get(group, ()))
                     for spec in requirements:
                         deps.append((spec, Location(context_path, self._declared_line(parsed, spec))))
                     files = list(parsed.dependency_files)
-                    for extra in extras:
+                    for extra in (parsed.optional_files if "*" in extras else extras):
                         files.extend(parsed.optional_files.get(extra, ()))
                     project_dir = posixpath.dirname(context_path)
                     for file in files:  # setuptools' dynamic dependencies = {file = [...]}
@@ -588,12 +668,15 @@ class EnvironmentBuilder:
             text = self._text(found["setup.cfg"])
             if text is not None:
                 parsed = pyproject_module.parse_setup_cfg(text)
-                for spec in parsed.dependencies:
+                declared = declared or parsed
+                for spec in [*parsed.dependencies, *self._extras(env, parsed, extras)]:
                     deps.append((spec, Location(found["setup.cfg"], self._declared_line(parsed, spec))))
         if not deps and "setup.py" in found and "pyproject.toml" not in found and "setup.cfg" not in found:
             env.opaque.append("setup.py")  # never executed, so its requirements stay unknown
             env.file_uses.append(FileUse(instruction, line, posixpath.join(path or ".", "setup.py"),
                                          posixpath.join(directory, "setup.py"), found["setup.py"], "project", True))
+        if not install.options & _PROJECT_SKIPPED:
+            self._install_project(env, declared, found, directory, instruction, image, install.tool)
         if "--no-deps" in install.options:
             return  # pip install --no-deps .: the project alone, none of what it declares
         parse = _requirement_parser()
@@ -603,6 +686,63 @@ class EnvironmentBuilder:
                 self._record(env, Installed(lines[0].name, spec, lines[0].pinned, where, instruction, install.tool), pins, locked=locked)
         for item in from_files:
             self._record(env, item, pins, locked=locked)
+
+    def _shell_words(self, instruction: Instruction, words) -> list[str]:
+        """Words of a RUN with ``$VAR`` taken from the ARG/ENV the RUN sees (``--extras "$EXTRAS"``);
+        a variable without a value stands for any extra ("*")."""
+        found: list[str] = []
+        for word in words:
+            if "$" not in word:
+                found.append(word)
+                continue
+            expansion = self.ctx.scopes.expand(instruction, word)
+            value = expansion.value.strip()
+            if expansion.undefined or expansion.unknown or not value:
+                found.append("*")
+            else:
+                found.extend(w for w in re.split(r"[\s,]+", value) if w)
+        return found
+
+    def _extras(self, env: StageEnvironment, parsed, wanted: list[str]) -> list[str]:
+        """The requirements of the project's extras asked for ("*": all of them), with the
+        extras one extra names through the project itself (all = ["svc[gpu,cpu]"]).  Records
+        which extras are installed and, for the others, which distributions they would add."""
+        pending = list(parsed.optional) if "*" in wanted else [e for e in wanted if e != "*"]
+        done: set[str] = set()
+        requirements: list[str] = []
+        parse = _requirement_parser()
+        while pending:
+            extra = canonical(pending.pop(0))
+            if extra in done:
+                continue
+            done.add(extra)
+            for spec in parsed.optional.get(extra, ()):
+                lines = parse(spec)
+                if _names_project(spec, parsed.name):
+                    pending.extend(lines[0].extras)
+                    continue
+                requirements.append(spec)
+                if lines and lines[0].name:
+                    env.extra_distributions.setdefault(lines[0].name, extra)
+        env.installed_extras |= done
+        for extra, specs in parsed.optional.items():
+            if extra in done:
+                continue
+            for spec in specs:
+                lines = parse(spec)
+                if lines and lines[0].name and not _names_project(spec, parsed.name):
+                    env.optional_extras.setdefault(lines[0].name, extra)
+        return requirements
+
+    def _install_project(self, env: StageEnvironment, declared, found, directory: str, instruction, image, tool: str) -> None:
+        """The project itself goes into the stage: its distribution and its top-level modules."""
+        name = canonical(declared.name) if declared is not None and declared.name else None
+        if name:
+            where = Location(found.get("pyproject.toml") or found.get("setup.cfg") or found.get("setup.py"), 1)
+            env.installed.setdefault(name, Installed(name, name, True, where, instruction, tool))
+            env.project_modules.setdefault(name.replace("-", "_"), directory)
+        for module in _top_level_modules(image, directory):
+            env.project_modules.setdefault(module, directory)
 
     @staticmethod
     def _declared_line(parsed, spec: str) -> int:
@@ -652,8 +792,9 @@ class EnvironmentBuilder:
     def _conda(self, env, install: InstallCommand, instruction, line, image, workdir) -> None:
         from portlint.python.pyproject import parse_environment_yml
 
-        for spec in install.specifiers:
-            item = conda_installed(spec, Location(None, line), instruction)
+        for position, spec in enumerate(install.specifiers):
+            where = Location(None, self.ctx.command_line(instruction, install.specifier_line(position)), line)
+            item = conda_installed(spec, where, instruction)
             if item is not None:
                 self._record(env, item, set())
         for written in install.environment_files:
@@ -694,6 +835,40 @@ class EnvironmentBuilder:
             if dist is not None:
                 env.installed.setdefault(dist, Installed(dist, package, pinned, Location(None, line), instruction, install.tool))
         env.system_installs.append(SystemInstall(instruction, line, install.tool, install.specifiers, tuple(unpinned)))
+
+
+# Options that install a project's dependencies without the project itself.
+_PROJECT_SKIPPED = frozenset({"--no-root", "--no-install-project", "--no-self", "--only-deps"})
+_NOT_MODULES = frozenset({"setup", "conftest", "noxfile", "tasks", "fabfile", "manage"})
+
+
+def _names_project(spec: str, project_name: str | None) -> bool:
+    """Whether a requirement names the project itself (``svc[gpu]`` in svc's own extras)."""
+    if not project_name:
+        return False
+    match = re.match(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)", spec)
+    return bool(match) and canonical(match.group(1)) == canonical(project_name)
+
+
+def _top_level_modules(image: StageImage, directory: str) -> set[str]:
+    """Packages and modules a project folder in the image ships: ``pkg/__init__.py`` and
+    ``src/pkg/…`` (namespace packages too), single modules at its top or under src/."""
+    modules: set[str] = set()
+    prefix = directory.rstrip("/") + "/"
+    for placed in image.under(directory):
+        parts = placed.image_path[len(prefix):].split("/")
+        if not parts[-1].endswith(".py"):
+            continue
+        in_src = parts[0] == "src" and len(parts) >= 2
+        if in_src:
+            parts = parts[1:]
+        if len(parts) == 1:
+            stem = parts[0][:-3]
+            if stem not in _NOT_MODULES:
+                modules.add(stem)
+        elif in_src or (len(parts) == 2 and parts[1] == "__init__.py"):
+            modules.add(parts[0])  # under src/ every folder is a package, namespace ones too
+    return {m for m in modules if m.isidentifier()}
 
 
 def _find_line(lines: list[str], spec: str) -> int:

@@ -1,4 +1,10 @@
-"""What a Python source imports, read with ``ast`` (the code is never imported or run)."""
+"""What a Python source imports, read with ``ast`` (the code is never imported or run).
+
+The same pass notes which functions the module calls, and where: at module level (they
+run when the module is imported), inside each function (web route handlers marked), and
+under which ``if``/``while``/``except`` condition, so the program's call graph can say
+when an import inside a function runs.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,11 @@ from functools import lru_cache
 from portlint.suppress import trailing_ignores
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+# Decorators that make a function a web route handler: @app.get("/x"), @router.post(…),
+# @app.route("/x") (FastAPI, Flask, Starlette, Quart, Sanic, Litestar-style)
+_ROUTE_METHODS = frozenset({"get", "post", "put", "delete", "patch", "head", "options", "trace", "websocket"})
+_ROUTE_ANY = frozenset({"route", "api_route", "add_api_route"})
+_CONDITION_LENGTH = 60
 
 
 @dataclass(frozen=True)
@@ -25,14 +36,37 @@ class ImportRef:
     level: int  # 0 absolute, >0 relative
     in_function: bool
     ignored_rules: tuple[str, ...] = ()
+    function: str | None = None  # the module-level function (or method) whose body holds it
+    condition: str | None = None  # in that function: the if/while test or except clause it runs under
+
+
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    """A call of a function by its name (``load_model(…)``, ``backends.load_model(…)``)."""
+
+    name: str  # the called name, without what it is looked up on
+    line: int
+    condition: str | None  # the if/while test or except clause it runs under; None: always
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionInfo:
+    """A module-level function or method and the calls in its body."""
+
+    name: str
+    line: int
+    route: str | None  # "POST /generate" for a web route handler, "startup" for a start-up hook
+    calls: tuple[CallSite, ...]
 
 
 @dataclass(frozen=True)
 class ModuleImports:
-    """The imports of one Python file, or why it could not be read."""
+    """The imports of one Python file, or why it could not be read, and the calls it makes."""
 
     imports: tuple[ImportRef, ...]
     error: str | None = None
+    functions: tuple[FunctionInfo, ...] = ()
+    module_calls: tuple[CallSite, ...] = ()  # made when the module is imported
 
 
 @lru_cache(maxsize=1)
@@ -56,9 +90,9 @@ def _catches_import_error(handler: ast.ExceptHandler) -> bool:
     return False
 
 
-def _guard(test: ast.expr) -> str | None:
-    """Why an ``if`` makes its imports conditional: TYPE_CHECKING, a version or platform check."""
-    text = ast.unparse(test) if hasattr(ast, "unparse") else ""
+def _guard(text: str) -> str | None:
+    """Why an ``if`` (its test's source) makes its imports conditional: TYPE_CHECKING, a
+    version or platform check."""
     if "TYPE_CHECKING" in text:
         return "TYPE_CHECKING"
     if "version_info" in text or "sys.version" in text:
@@ -68,12 +102,65 @@ def _guard(test: ast.expr) -> str | None:
     return None
 
 
+def _source(node: ast.AST | None, lines: list[str]) -> str:
+    """The source of an expression on one line, sliced from the file (ast.unparse costs a
+    big context real time when every ``if`` pays for it)."""
+    start, end = getattr(node, "lineno", 0), getattr(node, "end_lineno", None) or 0
+    if not 0 < start <= end <= len(lines):
+        return ast.unparse(node) if isinstance(node, ast.AST) else ""
+    first, last = getattr(node, "col_offset", 0), getattr(node, "end_col_offset", None)
+    if start == end:
+        text = lines[start - 1].encode()[first:last].decode(errors="replace")
+    else:
+        parts = [lines[start - 1].encode()[first:].decode(errors="replace"), *lines[start:end - 1],
+                 lines[end - 1].encode()[:last].decode(errors="replace")]
+        text = " ".join(part.strip() for part in parts)
+    return " ".join(text.split())
+
+
+def _text(node: ast.AST | None, lines: list[str]) -> str:
+    """A condition as messages quote it: its source, shortened."""
+    text = _source(node, lines)
+    return text if len(text) <= _CONDITION_LENGTH else text[: _CONDITION_LENGTH - 1] + "…"
+
+
+def _route(decorators: list[ast.expr]) -> str | None:
+    """"POST /generate" for @app.post("/generate"), "/x" for @app.route("/x"), "startup" for
+    @app.on_event("startup"); None for any other function."""
+    for decorator in decorators:
+        if not isinstance(decorator, ast.Call) or not isinstance(decorator.func, ast.Attribute):
+            continue
+        method = decorator.func.attr
+        first = decorator.args[0] if decorator.args else None
+        path = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+        if method == "on_event" and path == "startup":
+            return "startup"
+        if method in _ROUTE_METHODS:
+            return f"{method.upper()} {path}" if path is not None else method.upper()
+        if method in _ROUTE_ANY:
+            return path or "a route"
+    return None
+
+
+def _called_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
 class _Collector(ast.NodeVisitor):
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
         self.found: list[ImportRef] = []
         self.reasons: list[str] = []
         self.function_depth = 0
+        self.function: str | None = None  # the module-level function being read
+        self.conditions: list[str] = []  # governing tests, innermost last (reset in each function)
+        self.calls: list[CallSite] = []  # where calls go: the module's list or a function's
+        self.module_calls = self.calls
+        self.functions: list[FunctionInfo] = []
 
     def _add(self, node: ast.AST, module: str, names: tuple[str, ...], level: int) -> None:
         line = getattr(node, "lineno", 1)
@@ -81,8 +168,28 @@ class _Collector(ast.NodeVisitor):
         reason = self.reasons[-1] if self.reasons else None
         self.found.append(
             ImportRef(module, names, line, getattr(node, "col_offset", 0) + 1, bool(self.reasons), reason, level,
-                      self.function_depth > 0, trailing_ignores(text))
+                      self.function_depth > 0, trailing_ignores(text), self.function,
+                      self.conditions[-1] if self.conditions and self.function else None)
         )
+
+    def _under(self, condition: str | None, nodes: list[ast.AST]) -> None:
+        if condition is not None:
+            self.conditions.append(condition)
+        for child in nodes:
+            self.visit(child)
+        if condition is not None:
+            self.conditions.pop()
+
+    def visit_Call(self, node: ast.Call) -> None:
+        name = _called_name(node.func)
+        if name is not None:
+            self.calls.append(CallSite(name, node.lineno, self.conditions[-1] if self.conditions else None))
+        self.generic_visit(node)
+
+    def visit_While(self, node: ast.While) -> None:
+        self.visit(node.test)
+        self._under(_text(node.test, self.lines), node.body)
+        self._under(None, node.orelse)
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -99,30 +206,43 @@ class _Collector(ast.NodeVisitor):
             self.visit(child)
         if guarded:
             self.reasons.pop()
-        for child in [*node.handlers, *node.orelse, *node.finalbody]:
+        for handler in node.handlers:
+            clause = f"except {_text(handler.type, self.lines)}" if handler.type is not None else "except"
+            self._under(f"{clause} (when the try fails)", [handler])
+        for child in [*node.orelse, *node.finalbody]:
             self.visit(child)
 
     visit_TryStar = visit_Try
 
     def visit_If(self, node: ast.If) -> None:
-        reason = _guard(node.test)
+        source = _source(node.test, self.lines)
+        reason = _guard(source)
+        test = source if len(source) <= _CONDITION_LENGTH else source[: _CONDITION_LENGTH - 1] + "…"
         if reason == "TYPE_CHECKING":  # only type checkers run this branch, never the program
             for child in node.orelse:
                 self.visit(child)
             return
         if reason:
             self.reasons.append(reason)
-        for child in node.body:
-            self.visit(child)
-        for child in node.orelse:
-            self.visit(child)  # the else branch of a version check is just as conditional
+        self.visit(node.test)
+        self._under(test, node.body)
+        self._under(f"not ({test})", node.orelse)  # the else branch of a version check is just as conditional
         if reason:
             self.reasons.pop()
 
-    def _function(self, node: ast.AST) -> None:
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        outermost = self.function is None
+        saved = self.calls, self.conditions
+        if outermost:
+            self.function, self.calls, self.conditions = node.name, [], []
         self.function_depth += 1
-        self.generic_visit(node)
+        for child in node.body:  # decorators and defaults run at definition, not when called
+            self.visit(child)
         self.function_depth -= 1
+        if outermost:
+            self.functions.append(FunctionInfo(node.name, node.lineno, _route(node.decorator_list), tuple(self.calls)))
+            self.function = None
+            self.calls, self.conditions = saved
 
     visit_FunctionDef = _function
     visit_AsyncFunctionDef = _function
@@ -144,4 +264,5 @@ def parse_imports(source: str | bytes, filename: str = "<unknown>") -> ModuleImp
         collector.visit(tree)
     except RecursionError:
         return ModuleImports(tuple(collector.found), "nesting too deep to analyse completely")
-    return ModuleImports(tuple(collector.found))
+    return ModuleImports(tuple(collector.found), functions=tuple(collector.functions),
+                         module_calls=tuple(collector.module_calls))

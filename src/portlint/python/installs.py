@@ -55,10 +55,23 @@ class InstallCommand:
     locked: bool = False  # installs exactly what a lock file / hashes say
     opaque: bool = False  # installs things we cannot name (a wheel glob, a URL)
     extras_groups: tuple[str, ...] = ()  # poetry/uv groups or pipenv categories asked for
+    extras: tuple[str, ...] = ()  # the project's extras asked for (uv sync --extra, poetry -E); "*": all of them
     options: frozenset[str] = field(default_factory=frozenset)  # flags seen (--no-deps, --user, ...)
+    specifier_lines: tuple[int, ...] = ()  # 0-based line of each specifier, when the words' lines are known
+
+    def specifier_line(self, index: int) -> int:
+        """The line on which ``specifiers[index]`` is written (a continuation line of the RUN)."""
+        return self.specifier_lines[index] if 0 <= index < len(self.specifier_lines) else self.line
 
 
 PROJECT_FILES = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
+
+
+def _lines_of(words: tuple[str, ...], argv: tuple[str, ...], word_lines: tuple[int, ...]) -> tuple[int, ...]:
+    """The lines of ``words``, a tail of ``argv`` whose words lie on ``word_lines``."""
+    if len(word_lines) != len(argv):
+        return ()
+    return word_lines[len(argv) - len(words):]
 
 
 def _pip_args(argv: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -81,8 +94,9 @@ def _pip_args(argv: tuple[str, ...]) -> tuple[str, ...] | None:
     return rest
 
 
-def _split_pip(words: tuple[str, ...], line: int, tool: str) -> InstallCommand:
+def _split_pip(words: tuple[str, ...], line: int, tool: str, word_lines: tuple[int, ...] = ()) -> InstallCommand:
     specifiers: list[str] = []
+    specifier_lines: list[int] = []
     requirement_files: list[str] = []
     constraint_files: list[str] = []
     projects: list[str] = []
@@ -114,6 +128,7 @@ def _split_pip(words: tuple[str, ...], line: int, tool: str) -> InstallCommand:
                 if " @ " not in word:
                     opaque = True
                 specifiers.append(word)
+                specifier_lines.append(word_lines[index + 1] if word_lines else line)
             else:
                 projects.append(word)
             step = 1
@@ -122,26 +137,34 @@ def _split_pip(words: tuple[str, ...], line: int, tool: str) -> InstallCommand:
             step = 1
         else:
             specifiers.append(word)
+            specifier_lines.append(word_lines[index + 1] if word_lines else line)
             step = 1
         index += step
     if subcommand == "sync":  # uv pip sync FILE: exactly the (usually compiled) file
         requirement_files.extend(specifiers)
-        specifiers = []
+        specifiers, specifier_lines = [], []
     # `uv pip install -r pyproject.toml` (setup.cfg, setup.py too) installs the project's
     # declared dependencies, with --extra and --group adding optional ones; never dev.
     groups: tuple[str, ...] = ()
     for written in [f for f in requirement_files if f.rsplit("/", 1)[-1] in PROJECT_FILES]:
         requirement_files.remove(written)
-        extras = ",".join(option_values(words, "--extra"))
+        extras = ",".join(option_values(words, "--extra") + (["*"] if "--all-extras" in words else []))
         projects.append((written.rpartition("/")[0] or ".") + (f"[{extras}]" if extras else ""))
         groups = tuple(option_values(words, "--group"))
-        options.add("--no-dev")
+        options.update(("--no-dev", "--no-install-project"))  # its dependencies, not the project itself
     locked = "--require-hashes" in options
     return InstallCommand(
         tool=tool, line=line, specifiers=tuple(specifiers), requirement_files=tuple(requirement_files),
         constraint_files=tuple(constraint_files), projects=tuple(projects), locked=locked, opaque=opaque,
-        extras_groups=groups, options=frozenset(options),
+        extras_groups=groups, options=frozenset(options), specifier_lines=tuple(specifier_lines),
     )
+
+
+def _extras(argv: tuple[str, ...], *names: str) -> tuple[str, ...]:
+    """Extras asked for by ``names`` (``--extras "gpu cpu"`` lists them with spaces), and "*"
+    for ``--all-extras``."""
+    found = [extra for value in option_values(argv, *names) for extra in value.split()]
+    return tuple(found) + (("*",) if "--all-extras" in argv else ())
 
 
 def option_values(argv: tuple[str, ...], *names: str) -> list[str]:
@@ -156,7 +179,7 @@ def option_values(argv: tuple[str, ...], *names: str) -> list[str]:
     return [value for value in found if value]
 
 
-def _conda(argv: tuple[str, ...], line: int) -> InstallCommand | None:
+def _conda(argv: tuple[str, ...], line: int, word_lines: tuple[int, ...] = ()) -> InstallCommand | None:
     tool = argv[0].rsplit("/", 1)[-1]
     words = argv[1:]
     if words[:2] in (("env", "create"), ("env", "update")) or (tool == "micromamba" and words[:1] == ("create",) and "-f" in words):
@@ -165,6 +188,8 @@ def _conda(argv: tuple[str, ...], line: int) -> InstallCommand | None:
     if not words or words[0] not in ("install", "create"):
         return None
     specs = []
+    spec_lines = []
+    lines = _lines_of(words, argv, word_lines)
     index = 1
     value_options = {"-c", "--channel", "-n", "--name", "-p", "--prefix", "-f", "--file", "--override-channels", "-r", "--root-prefix"}
     files = []
@@ -179,8 +204,10 @@ def _conda(argv: tuple[str, ...], line: int) -> InstallCommand | None:
             continue
         if not word.startswith("-"):
             specs.append(word)
+            spec_lines.append(lines[index] if lines else line)
         index += 1
-    return InstallCommand(tool="conda", line=line, specifiers=tuple(specs), environment_files=tuple(files))
+    return InstallCommand(tool="conda", line=line, specifiers=tuple(specs), environment_files=tuple(files),
+                          specifier_lines=tuple(spec_lines))
 
 
 def _system(argv: tuple[str, ...], line: int) -> InstallCommand | None:
@@ -206,31 +233,36 @@ def _system(argv: tuple[str, ...], line: int) -> InstallCommand | None:
     return InstallCommand(tool=family, line=line, specifiers=tuple(packages))
 
 
-def parse_install(argv: tuple[str, ...], line: int = 0) -> InstallCommand | None:
-    """What one simple command installs, or None if it installs nothing we track."""
+def parse_install(argv: tuple[str, ...], line: int = 0, word_lines: tuple[int, ...] = ()) -> InstallCommand | None:
+    """What one simple command installs, or None if it installs nothing we track.
+
+    ``line`` is the command's line in the RUN script and ``word_lines`` the line of each
+    word of ``argv`` (when known), so each package is placed on the line that names it.
+    """
     if not argv:
         return None
     name = argv[0].rsplit("/", 1)[-1]
     pip_words = _pip_args(argv)
     if pip_words is not None:
-        return _split_pip(pip_words, line, "uv" if name == "uv" else "pip")
+        return _split_pip(pip_words, line, "uv" if name == "uv" else "pip", _lines_of(pip_words, argv, word_lines))
     if name == "uv" and len(argv) > 1 and argv[1] == "sync":
-        groups = tuple(option_values(argv, "--group", "--extra"))
-        return InstallCommand(tool="uv", line=line, projects=(".",), locked=True, extras_groups=groups,
+        return InstallCommand(tool="uv", line=line, projects=(".",), locked=True,
+                              extras_groups=tuple(option_values(argv, "--group")), extras=_extras(argv, "--extra"),
                               options=frozenset(w for w in argv[2:] if w.startswith("--")))
     if name == "poetry" and len(argv) > 1 and argv[1] == "install":
         if "--only-root" in argv:
             return InstallCommand(tool="poetry", line=line, locked=True)  # the project's own code only
-        groups = tuple(option_values(argv, "--with", "--only", "-E", "--extras"))
+        groups = tuple(option_values(argv, "--with", "--only"))
         return InstallCommand(tool="poetry", line=line, projects=(".",), locked=True, extras_groups=groups,
+                              extras=_extras(argv, "-E", "--extras"),
                               options=frozenset(w for w in argv[2:] if w.startswith("-")))
     if name == "pdm" and len(argv) > 1 and argv[1] in ("install", "sync"):
-        groups = tuple(option_values(argv, "-G", "--group"))
+        groups = tuple(option_values(argv, "-G", "--group"))  # pdm's groups name extras too
         options = {w for w in argv[2:] if w.startswith("-")}
         if "--prod" in options or "--production" in options:
             options.add("--no-dev")
         return InstallCommand(tool="pdm", line=line, projects=(".",), locked=True, extras_groups=groups,
-                              options=frozenset(options))
+                              extras=groups, options=frozenset(options))
     if name == "flit" and len(argv) > 1 and argv[1] == "install":
         options = {w for w in argv[2:] if w.startswith("-")}
         if option_values(argv, "--deps")[:1] == ["none"]:
@@ -241,5 +273,5 @@ def parse_install(argv: tuple[str, ...], line: int = 0) -> InstallCommand | None
         return InstallCommand(tool="pipenv", line=line, specifiers=packages, projects=() if packages else (".",),
                               locked=not packages, options=frozenset(w for w in argv[2:] if w.startswith("-")))
     if name in ("conda", "mamba", "micromamba"):
-        return _conda(argv, line)
+        return _conda(argv, line, word_lines)
     return _system(argv, line)

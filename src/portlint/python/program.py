@@ -39,6 +39,7 @@ class EntryPoint:
     target: str  # as written
     image_path: str | None  # scripts: the absolute path the container will look for
     module: str | None = None
+    factory: str | None = None  # the function an app server calls to make the app (uvicorn --factory m:f)
 
 
 def effective_argv(argv: tuple[str, ...]) -> tuple[str, ...]:
@@ -103,9 +104,12 @@ def entrypoints_from_argv(argv: tuple[str, ...], instruction: Instruction, workd
             positional.append(word)
             index += 1
         for word in positional:
-            module = word.split(":", 1)[0]
+            module, _, attribute = word.partition(":")
             if re.match(r"^[A-Za-z_][\w.]*$", module) and (":" in word or len(positional) == 1):
-                found.append(EntryPoint(instruction, "module", word, chdir, module))
+                # `uvicorn --factory m:create_app` and gunicorn's `m:create_app()` call it at start
+                called = attribute.split("(", 1)[0] if "(" in attribute or "--factory" in argv else ""
+                found.append(EntryPoint(instruction, "module", word, chdir, module,
+                                        factory=called if called.isidentifier() else None))
                 break
         return found
     if name == "celery":

@@ -135,7 +135,17 @@ def parse_pyproject(text: str) -> ProjectDependencies:
     poetry_deps = poetry.get("dependencies")
     if isinstance(poetry_deps, dict) and not dependencies:
         used_poetry = True
-        dependencies = tuple(r for n, s in poetry_deps.items() if (r := poetry_requirement(n, s)))
+        # `optional = true` dependencies are installed only through the [tool.poetry.extras] naming them
+        optional_deps = {canonical(n): s for n, s in poetry_deps.items() if isinstance(s, dict) and s.get("optional")}
+        dependencies = tuple(r for n, s in poetry_deps.items()
+                             if canonical(n) not in optional_deps and (r := poetry_requirement(n, s)))
+        extras = poetry.get("extras") if isinstance(poetry.get("extras"), dict) else {}
+        for extra, names in extras.items():
+            if isinstance(names, list) and not optional.get(canonical(extra)):
+                optional[canonical(extra)] = tuple(
+                    r for n in names if isinstance(n, str) and canonical(n) in optional_deps
+                    and (r := poetry_requirement(n, optional_deps[canonical(n)]))
+                )
     poetry_groups = dict(poetry.get("group", {})) if isinstance(poetry.get("group"), dict) else {}
     if isinstance(poetry.get("dev-dependencies"), dict):
         poetry_groups.setdefault("dev", {"dependencies": poetry["dev-dependencies"]})

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from portlint.suppress import trailing_ignores
 
 _COMMENT = re.compile(r"(^|\s)#.*$")
-_OPTION_WITH_VALUE = re.compile(r"^(-r|--requirement|-c|--constraint|-e|--editable)(?:\s*=\s*|\s+)(\S.*)$")
+# `-r base.txt`, `--requirement=base.txt`, and the short flags glued to their value (`-rbase.txt`)
+_OPTION_WITH_VALUE = re.compile(
+    r"^(--requirement|--constraint|--editable|-r|-c|-e)(?:\s*=\s*|\s+|(?<=^-[rce])(?=[^\s=-]))(\S.*)$"
+)
 _WHEEL = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._]*?)-(?P<version>\d[^-]*)(-\d[^-]*)?-[^-]+-[^-]+-[^-]+\.whl$")
 _SDIST = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*?)-(?P<version>\d[A-Za-z0-9.+!-]*)\.(tar\.gz|zip|tar\.bz2)$")
 _EGG = re.compile(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
