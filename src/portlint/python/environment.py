@@ -278,16 +278,71 @@ class EnvironmentBuilder:
                 self._inherit_copied_environment(env, instruction)
             if instruction.keyword != "RUN":
                 continue
-            for command in self.ctx.shell(instruction).commands:
+            script = self.ctx.shell(instruction)
+            assigned = _assigned_in_script(script, instruction.shell_text + "".join(d.body for d in instruction.heredocs))
+            self._run_workdir = image.workdir_at(instruction)
+            for command in script.commands:
                 effective = command.effective()
-                argv = effective.argv
-                install = parse_install(argv, command.line, effective.word_lines)
+                if effective.name in ("cd", "pushd") and not command.nested:
+                    self._run_workdir = self._changed_directory(image, instruction, effective.argv[1:])
+                    continue
+                argv, word_lines = self._expanded(instruction, effective, assigned)
+                install = parse_install(argv, command.line, word_lines)
                 if install is None:
-                    self._maybe_wheel_build(env, argv, instruction, command.line, image, effective.word_lines)
+                    self._maybe_wheel_build(env, argv, instruction, command.line, image, word_lines)
                     self._maybe_project_build(env, argv, instruction, command.line, image)
                     continue
                 self._apply(env, install, instruction, image)
+            self._run_workdir = None
         return env
+
+    # ---- the shell around an install: `cd` and variables -------------------------------
+
+    _run_workdir: str | None = None  # the working directory of the RUN command being read ("" = unknown)
+
+    def _workdir(self, image, instruction) -> str:
+        return self._run_workdir if self._run_workdir is not None else image.workdir_at(instruction)
+
+    def _changed_directory(self, image, instruction, args: tuple[str, ...]) -> str:
+        """Where `cd DIR` leaves the RUN; "" when that folder is not one the image model knows
+        (a `git clone`, a download), so files read there are not judged."""
+        targets = [a for a in args if not a.startswith("-")]
+        if not targets:
+            return "/root"
+        target = self.ctx.scopes.expand(instruction, targets[0])
+        if target.undefined or target.unknown or "$" in target.value or target.value.startswith("~"):
+            return ""
+        current = self._run_workdir or image.workdir_at(instruction)
+        if not current and not target.value.startswith("/"):
+            return ""
+        directory = posixpath.normpath(posixpath.join(current, target.value))
+        known = image.has_dir(directory) or image.placed(directory, instruction) is not None
+        return directory if known else ""
+
+    def _expanded(self, instruction, command, assigned: frozenset[str]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """The command's words with ARG/ENV values put in, as the shell will (`pip install
+        torch==${TORCH_VERSION}`, `-r $WORKDIR/requirements.txt`, `.${EXTRAS}`).  A variable
+        the RUN itself sets, or one declared without a value, stays as written."""
+        from portlint.dockerfile.variables import find_refs
+
+        argv, lines = [], []
+        for index, word in enumerate(command.argv):
+            line = command.word_line(index)
+            refs = find_refs(word) if "$" in word else []
+            if not refs or any(ref.name in assigned for ref in refs):
+                argv.append(word)
+                lines.append(line)
+                continue
+            expansion = self.ctx.scopes.expand(instruction, word)
+            if expansion.unknown or expansion.undefined:
+                argv.append(word)
+                lines.append(line)
+                continue
+            raw = command.raw_words[index] if index < len(command.raw_words) else word
+            parts = expansion.value.split() if not raw.startswith(('"', "'")) else [expansion.value]
+            argv.extend(parts)  # an unquoted $VAR holding "a b" is two words
+            lines.extend([line] * len(parts))
+        return tuple(argv), tuple(lines)
 
     def _inherit_copied_environment(self, env: StageEnvironment, instruction: Instruction) -> None:
         """COPY --from=builder /opt/venv … brings the builder's installed packages along."""
@@ -382,7 +437,7 @@ class EnvironmentBuilder:
             self._system(env, install, instruction, line)
             return
         env.runs_python_installs = True
-        workdir = image.workdir_at(instruction)
+        workdir = self._workdir(image, instruction)
         if install.tool == "conda":
             self._conda(env, install, instruction, line, image, workdir)
             return
@@ -470,6 +525,8 @@ class EnvironmentBuilder:
 
     def _locate(self, image, instruction, written: str, workdir: str) -> tuple[str, str | None, bool]:
         """Image path, context path and availability of a file a RUN reads."""
+        if not workdir and not written.startswith("/"):
+            return written, None, True  # read in a folder the build made (cd into a clone): not judged
         absolute = posixpath.normpath(posixpath.join(workdir, written))
         placed = image.placed(absolute, instruction)
         if placed is not None:
@@ -583,7 +640,7 @@ class EnvironmentBuilder:
                 if local_project:
                     # `-e .` or `./libs/x` in a requirements file installs that project and its dependencies.
                     self._project(env, InstallCommand(tool=tool, line=0), req.target, instruction,
-                                  self.ctx.command_line(instruction, 0), image, image.workdir_at(instruction), set())
+                                  self.ctx.command_line(instruction, 0), image, self._workdir(image, instruction), set())
                 elif not req.name:
                     # A git URL without #egg=: it installs something we cannot name.
                     env.opaque.append(f"{req.target} ({context_path}:{req.line})")
@@ -869,6 +926,22 @@ def _top_level_modules(image: StageImage, directory: str) -> set[str]:
         elif in_src or (len(parts) == 2 and parts[1] == "__init__.py"):
             modules.add(parts[0])  # under src/ every folder is a package, namespace ones too
     return {m for m in modules if m.isidentifier()}
+
+
+def _assigned_in_script(script, text: str) -> frozenset[str]:
+    """Variables a RUN script sets itself (X=1, export X=…, for X in …, read X): their value
+    at the install is the script's, not the Dockerfile's."""
+    names = set()
+    for command in script.commands:
+        names.update(name for name, _ in command.assignments)
+        words = command.argv
+        if words[:1] in (("export",), ("declare",), ("local",), ("readonly",)):
+            names.update(w.split("=", 1)[0] for w in words[1:] if not w.startswith("-"))
+        elif words[:1] == ("read",):
+            names.update(w for w in words[1:] if not w.startswith("-"))
+    for match in re.finditer(r"\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b", text):
+        names.add(match.group(1))
+    return frozenset(names)
 
 
 def _find_line(lines: list[str], spec: str) -> int:
