@@ -443,6 +443,8 @@ class EnvironmentBuilder:
             return
         if install.opaque:
             env.opaque.append("wheel-directory")
+        if install.unexpanded:
+            env.opaque.append(f"{install.tool} install {' '.join(install.unexpanded)}")
         constraints_pins: set[str] = set()
         for written in install.constraint_files:
             for item in self._requirements_file(env, written, instruction, line, image, workdir, "constraints", install.tool, record=False):

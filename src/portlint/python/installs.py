@@ -54,6 +54,7 @@ class InstallCommand:
     environment_files: tuple[str, ...] = ()  # conda env create -f FILE
     locked: bool = False  # installs exactly what a lock file / hashes say
     opaque: bool = False  # installs things we cannot name (a wheel glob, a URL)
+    unexpanded: tuple[str, ...] = ()  # words holding a variable the Dockerfile does not set ("$PKG")
     extras_groups: tuple[str, ...] = ()  # poetry/uv groups or pipenv categories asked for
     extras: tuple[str, ...] = ()  # the project's extras asked for (uv sync --extra, poetry -E); "*": all of them
     options: frozenset[str] = field(default_factory=frozenset)  # flags seen (--no-deps, --user, ...)
@@ -102,6 +103,7 @@ def _split_pip(words: tuple[str, ...], line: int, tool: str, word_lines: tuple[i
     projects: list[str] = []
     options: set[str] = set()
     opaque = False
+    unexpanded: list[str] = []
     subcommand, words = words[0], words[1:]
     index = 0
     while index < len(words):
@@ -133,7 +135,7 @@ def _split_pip(words: tuple[str, ...], line: int, tool: str, word_lines: tuple[i
                 projects.append(word)
             step = 1
         elif "$" in word:
-            opaque = True  # a variable we cannot expand here
+            unexpanded.append(word)  # a variable we cannot expand here
             step = 1
         else:
             specifiers.append(word)
@@ -155,7 +157,7 @@ def _split_pip(words: tuple[str, ...], line: int, tool: str, word_lines: tuple[i
     locked = "--require-hashes" in options
     return InstallCommand(
         tool=tool, line=line, specifiers=tuple(specifiers), requirement_files=tuple(requirement_files),
-        constraint_files=tuple(constraint_files), projects=tuple(projects), locked=locked, opaque=opaque,
+        constraint_files=tuple(constraint_files), projects=tuple(projects), locked=locked, opaque=opaque, unexpanded=tuple(unexpanded),
         extras_groups=groups, options=frozenset(options), specifier_lines=tuple(specifier_lines),
     )
 
