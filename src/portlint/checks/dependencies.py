@@ -335,7 +335,8 @@ def _installed_and_brought(ctx: LintContext, env) -> tuple[set[str], dict[str, s
 
     target = image_target(ctx, env.stage)
     base_roots = [root for root in env.base_roots if root.name not in env.installed]
-    installed = set(env.installed) | set(env.base_packages) | set(brought_by(base_roots, target))
+    installed = (set(env.installed) | set(env.base_packages) | env.locked_packages
+                 | set(brought_by(base_roots, target)))
     roots = [Root(name, exact_version(item.requirement), requested_extras(item.requirement))
              for name, item in env.installed.items()]
     brought = brought_by(roots, target)

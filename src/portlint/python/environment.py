@@ -109,6 +109,7 @@ class StageEnvironment:
     built_wheels: dict[str, Installed] = field(default_factory=dict)  # pip wheel/download
     runs_python_installs: bool = False
     lock_files: set[str] = field(default_factory=set)
+    locked_packages: set[str] = field(default_factory=set)  # every distribution a lock file the build installs from names
     # Top-level modules of local projects installed into the stage (pip install ., uv sync, a
     # wheel built from the project): importable although their sources may not be copied.
     project_modules: dict[str, str] = field(default_factory=dict)  # module -> project directory
@@ -256,6 +257,7 @@ class EnvironmentBuilder:
             env.opaque = list(inherited.opaque)
             env.system_packages = set(inherited.system_packages)
             env.lock_files = set(inherited.lock_files)
+            env.locked_packages = set(inherited.locked_packages)
             env.project_modules = dict(inherited.project_modules)
             env.installed_extras = set(inherited.installed_extras)
             env.extra_distributions = dict(inherited.extra_distributions)
@@ -693,6 +695,9 @@ class EnvironmentBuilder:
             locked = lock_available or lock_context is not None
             if locked:
                 env.lock_files.add(lock_name)
+        else:
+            lock_context = None
+        lock_groups: list[str] = []
         deps: list[tuple[str, Location]] = []
         from_files: list[Installed] = []
         declared = None  # the project metadata read (pyproject.toml or setup.cfg)
@@ -708,6 +713,7 @@ class EnvironmentBuilder:
                     declared = parsed
                     env.file_uses.append(FileUse(instruction, line, posixpath.join(path or ".", "pyproject.toml"), posixpath.join(directory, "pyproject.toml"), context_path, "project", True))
                     groups = self._groups_for(install, parsed)
+                    lock_groups = list(groups)
                     requirements = [spec for spec in parsed.dependencies if not _names_project(spec, parsed.name)]
                     requirements += self._extras(env, parsed, extras)
                     for group in groups:
@@ -739,6 +745,9 @@ class EnvironmentBuilder:
         if "--no-deps" in install.options:
             return  # pip install --no-deps .: the project alone, none of what it declares
         parse = _requirement_parser()
+        if lock_context is not None:
+            roots = [lines[0].name for spec, _ in deps if (lines := parse(spec)) and lines[0].name]
+            self._read_lock(env, lock_context, roots + [item.name for item in from_files], extras, lock_groups)
         for spec, where in deps:
             lines = parse(spec)
             if lines and lines[0].name and not lines[0].error:
@@ -837,6 +846,9 @@ class EnvironmentBuilder:
         parsed = parse_pipfile(text)
         _, lock_context, lock_available = self._locate(image, instruction, posixpath.join(directory, "Pipfile.lock"), "/")
         locked = lock_available or lock_context is not None
+        if lock_context is not None:
+            dev = "--dev" in install.options or "-d" in install.options
+            self._read_lock(env, lock_context, (), (), ["dev"] if dev else [])
         requirements = list(parsed.dependencies)
         if "--dev" in install.options or "-d" in install.options:
             for group in parsed.groups.values():
@@ -847,6 +859,18 @@ class EnvironmentBuilder:
             if lines and lines[0].name and not lines[0].error:
                 where = Location(pipfile, self._declared_line(parsed, spec))
                 self._record(env, Installed(lines[0].name, spec, lines[0].pinned, where, instruction, "pipenv"), set(), locked=locked)
+
+    def _read_lock(self, env, context_path: str, roots, extras, groups) -> None:
+        """What the lock file installs beside the project's own dependencies: their
+        dependencies, at the versions it resolved (python/locks.py)."""
+        from portlint.python.locks import installed_by_lock
+
+        text = self._text(context_path)
+        if text is None:
+            return
+        found = installed_by_lock(context_path, text, roots, [e for e in extras if e != "*"], groups)
+        if found is not None:
+            env.locked_packages.update(found)
 
     def _conda(self, env, install: InstallCommand, instruction, line, image, workdir) -> None:
         from portlint.python.pyproject import parse_environment_yml
