@@ -283,20 +283,101 @@ class EnvironmentBuilder:
             script = self.ctx.shell(instruction)
             assigned = _assigned_in_script(script, instruction.shell_text + "".join(d.body for d in instruction.heredocs))
             self._run_workdir = image.workdir_at(instruction)
-            for command in script.commands:
-                effective = command.effective()
-                if effective.name in ("cd", "pushd") and not command.nested:
-                    self._run_workdir = self._changed_directory(image, instruction, effective.argv[1:])
-                    continue
-                argv, word_lines = self._expanded(instruction, effective, assigned)
-                install = parse_install(argv, command.line, word_lines)
-                if install is None:
-                    self._maybe_wheel_build(env, argv, instruction, command.line, image, word_lines)
-                    self._maybe_project_build(env, argv, instruction, command.line, image)
-                    continue
-                self._apply(env, install, instruction, image)
+            self._run_commands(env, instruction, image, script.commands, assigned, in_file=False, depth=0)
             self._run_workdir = None
         return env
+
+    def _run_commands(self, env, instruction, image, commands, assigned, in_file: bool, depth: int) -> None:
+        """Every command of a RUN (or of a script or make target it runs), in order."""
+        for command in commands:
+            effective = command.effective()
+            if effective.name in ("cd", "pushd") and not command.nested:
+                self._run_workdir = self._changed_directory(image, instruction, effective.argv[1:])
+                continue
+            argv, word_lines = self._expanded(instruction, effective, assigned)
+            line = 0 if in_file else command.line  # a script's installs are the RUN's that runs it
+            install = parse_install(argv, line, () if in_file else word_lines)
+            if install is None:
+                if depth < 3 and self._run_file(env, instruction, image, argv, depth):
+                    continue
+                self._maybe_wheel_build(env, argv, instruction, line, image, () if in_file else word_lines)
+                self._maybe_project_build(env, argv, instruction, line, image)
+                continue
+            self._apply(env, install, instruction, image)
+
+    def _run_file(self, env, instruction, image, argv: tuple[str, ...], depth: int) -> bool:
+        """A shell script or make target the RUN runs: its installs are the RUN's too (one
+        more level each), and a Python script that runs pip makes what it installs unknown."""
+        program = argv[0].rsplit("/", 1)[-1] if argv else ""
+        words = [w for w in argv[1:] if not w.startswith("-")]
+        if program == "make" or program == "gmake":
+            return self._run_make(env, instruction, image, argv, depth)
+        if program in ("sh", "bash", "ash", "dash", "zsh", "source", ".") and words:
+            target = words[0]
+        elif argv and (argv[0].endswith(".sh") or argv[0].startswith(("./", "/"))) and "$" not in argv[0]:
+            target = argv[0]
+        elif program.startswith("python") and words and words[0].endswith(".py"):
+            text = self._image_text(image, instruction, words[0])
+            if text is not None and re.search(r"\bpip\b.*\binstall\b|\binstall\b.*\brequirements", text):
+                env.opaque.append(f"python {words[0]} (it runs pip)")
+                return True
+            return False
+        else:
+            return False
+        text = self._image_text(image, instruction, target)
+        if text is None:
+            return False
+        from portlint.dockerfile.shell import parse_shell
+
+        script = parse_shell(text)
+        self._run_commands(env, instruction, image, script.commands, _assigned_in_script(script, text), True, depth + 1)
+        return True
+
+    def _run_make(self, env, instruction, image, argv: tuple[str, ...], depth: int) -> bool:
+        directory, targets, skip = "", [], False
+        for index, word in enumerate(argv[1:], start=1):
+            if skip:
+                skip = False
+            elif word in ("-C", "--directory"):
+                directory, skip = argv[index + 1] if index + 1 < len(argv) else "", True
+            elif word.startswith("-") or "=" in word:
+                continue
+            else:
+                targets.append(word)
+        text = None
+        for name in ("GNUmakefile", "makefile", "Makefile"):
+            text = self._image_text(image, instruction, posixpath.join(directory, name) if directory else name)
+            if text is not None:
+                break
+        if text is None:
+            return False
+        recipes = _make_recipes(text)
+        if not recipes:
+            return False
+        from portlint.dockerfile.shell import parse_shell
+
+        pending = targets or [next(iter(recipes))]
+        done: set[str] = set()
+        while pending:
+            target = pending.pop(0)
+            if target in done or target not in recipes:
+                continue
+            done.add(target)
+            prerequisites, lines = recipes[target]
+            pending.extend(prerequisites)
+            script = parse_shell("\n".join(lines))
+            self._run_commands(env, instruction, image, script.commands, frozenset(), True, depth + 1)
+        return True
+
+    def _image_text(self, image, instruction, written: str) -> str | None:
+        """The text of a file the image holds at that path (relative to the RUN's folder)."""
+        if "$" in written:
+            return None
+        workdir = self._run_workdir if self._run_workdir else image.workdir_at(instruction)
+        placed = image.placed(posixpath.normpath(posixpath.join(workdir, written)), instruction)
+        if placed is None or not placed.context_path:
+            return None
+        return self._text(placed.context_path)
 
     # ---- the shell around an install: `cd` and variables -------------------------------
 
@@ -952,6 +1033,30 @@ def _top_level_modules(image: StageImage, directory: str) -> set[str]:
         elif in_src or (len(parts) == 2 and parts[1] == "__init__.py"):
             modules.add(parts[0])  # under src/ every folder is a package, namespace ones too
     return {m for m in modules if m.isidentifier()}
+
+
+_MAKE_RULE = re.compile(r"^([A-Za-z0-9_./%-][A-Za-z0-9_./% -]*?)\s*::?(?!=)\s*(.*)$")
+
+
+def _make_recipes(text: str) -> dict[str, tuple[list[str], list[str]]]:
+    """target -> (prerequisites, recipe lines) of a Makefile, first target first; make's
+    own $(VAR) references are left as they are, and @/-/+ prefixes dropped."""
+    recipes: dict[str, tuple[list[str], list[str]]] = {}
+    current: list[str] | None = None
+    for raw in text.replace("\\\n", " ").splitlines():
+        if raw.startswith("\t"):
+            if current is not None:
+                current.append(raw.strip().lstrip("@-+ "))
+            continue
+        match = _MAKE_RULE.match(raw)
+        if match and not raw.startswith((" ", "#")) and not match.group(1).startswith("."):
+            prerequisites = [p for p in match.group(2).split(";")[0].split() if not p.startswith("$")]
+            current = []
+            for target in match.group(1).split():
+                recipes.setdefault(target, (prerequisites, current))
+        elif raw.strip() and not raw.startswith("#"):
+            current = None
+    return recipes
 
 
 def _assigned_in_script(script, text: str) -> frozenset[str]:
