@@ -391,6 +391,9 @@ def _import_severity(ref, context_path: str, image_path: str, reachable, opaque:
         return Severity.INFO, f" (unless it comes from {opaque})"
     if ref.in_function and not _TEST_FILE.search(context_path):
         return Severity.WARNING, " inside a function (the container starts, and fails once that code runs)"
+    if ref.module_condition and not _TEST_FILE.search(context_path):
+        return Severity.WARNING, (f" under `{ref.module_condition}` (the module loads without it, and fails "
+                                  "once that holds)")
     if reachable is not None and image_path in reachable:
         return None, ""
     if _TEST_FILE.search(context_path):

@@ -38,6 +38,7 @@ class ImportRef:
     ignored_rules: tuple[str, ...] = ()
     function: str | None = None  # the module-level function (or method) whose body holds it
     condition: str | None = None  # in that function: the if/while test or except clause it runs under
+    module_condition: str | None = None  # at module level: the test it runs under (not a __main__ guard)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +151,11 @@ def _called_name(func: ast.expr) -> str | None:
     return None
 
 
+def _main_guard(condition: str) -> bool:
+    """``if __name__ == "__main__":`` runs when the file is the program, which is how it is judged."""
+    return "__name__" in condition and "__main__" in condition and not condition.startswith("not (")
+
+
 class _Collector(ast.NodeVisitor):
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
@@ -166,10 +172,12 @@ class _Collector(ast.NodeVisitor):
         line = getattr(node, "lineno", 1)
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         reason = self.reasons[-1] if self.reasons else None
+        governing = [c for c in self.conditions if not _main_guard(c)]
         self.found.append(
             ImportRef(module, names, line, getattr(node, "col_offset", 0) + 1, bool(self.reasons), reason, level,
                       self.function_depth > 0, trailing_ignores(text), self.function,
-                      self.conditions[-1] if self.conditions and self.function else None)
+                      self.conditions[-1] if self.conditions and self.function else None,
+                      governing[-1] if governing and not self.function and not self.reasons else None)
         )
 
     def _under(self, condition: str | None, nodes: list[ast.AST]) -> None:
