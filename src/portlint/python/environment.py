@@ -790,6 +790,9 @@ class EnvironmentBuilder:
                 if parsed.error:
                     line_match = re.search(r"line (\d+)", parsed.error)
                     self._problem(context_path, int(line_match.group(1)) if line_match else 1, f"{context_path}: {parsed.error}")
+                elif install.workspace_packages and parsed.workspace_members and self._workspace(
+                        env, install, parsed, directory, instruction, line, image, pins):
+                    return  # uv sync --package NAME installs that workspace member, not the root
                 else:
                     declared = parsed
                     env.file_uses.append(FileUse(instruction, line, posixpath.join(path or ".", "pyproject.toml"), posixpath.join(directory, "pyproject.toml"), context_path, "project", True))
@@ -906,9 +909,16 @@ class EnvironmentBuilder:
             if "--only" in install.options or "--without" in install.options:
                 return [canonical(g) for g in install.extras_groups]
             return [g for g in parsed.groups] + [canonical(g) for g in install.extras_groups]
+        if install.tool in ("uv", "pdm") and not install.syncs:  # uv pip install: only the groups it names
+            return [canonical(g) for g in install.extras_groups if g != "*"]
         if install.tool in ("uv", "pdm"):
+            if "*" in install.extras_groups:
+                return list(parsed.groups)
             groups = [canonical(g) for g in install.extras_groups]
-            if "--no-dev" not in install.options and "--only-group" not in install.options:
+            skipped = {"--no-dev", "--only-group", "--no-default-groups", "--only-dev"} & install.options
+            if not skipped:
+                groups += list(parsed.default_groups) if parsed.default_groups is not None else ["dev"]
+            if "--only-dev" in install.options:
                 groups.append("dev")
             return groups
         return []
@@ -940,6 +950,30 @@ class EnvironmentBuilder:
             if lines and lines[0].name and not lines[0].error:
                 where = Location(pipfile, self._declared_line(parsed, spec))
                 self._record(env, Installed(lines[0].name, spec, lines[0].pinned, where, instruction, "pipenv"), set(), locked=locked)
+
+    def _workspace(self, env, install: InstallCommand, root, directory: str, instruction, line, image, pins) -> bool:
+        """``uv sync --package NAME`` (or ``--all-packages``): the workspace members named,
+        each read from its own pyproject.toml; False when none is found in the image."""
+        import fnmatch
+        from dataclasses import replace
+
+        from portlint.python import pyproject as pyproject_module
+
+        wanted = {canonical(p) for p in install.workspace_packages}
+        members = []
+        for image_path, placed in image.files.items():
+            folder, _, filename = image_path.rpartition("/")
+            relative = posixpath.relpath(folder, directory) if folder.startswith(directory) else None
+            if filename != "pyproject.toml" or relative in (None, ".") or not placed.context_path:
+                continue
+            if any(fnmatch.fnmatchcase(relative, member) for member in root.workspace_members):
+                text = self._text(placed.context_path)
+                parsed = pyproject_module.parse_pyproject(text) if text else None
+                if parsed and parsed.name and ("*" in wanted or canonical(parsed.name) in wanted):
+                    members.append(relative)
+        for member in members:
+            self._project(env, replace(install, workspace_packages=()), member, instruction, line, image, directory, pins)
+        return bool(members)
 
     def _read_lock(self, env, context_path: str, roots, extras, groups) -> None:
         """What the lock file installs beside the project's own dependencies: their

@@ -57,6 +57,8 @@ class InstallCommand:
     unexpanded: tuple[str, ...] = ()  # words holding a variable the Dockerfile does not set ("$PKG")
     extras_groups: tuple[str, ...] = ()  # poetry/uv groups or pipenv categories asked for
     extras: tuple[str, ...] = ()  # the project's extras asked for (uv sync --extra, poetry -E); "*": all of them
+    syncs: bool = False  # installs the project with its dependency groups, as uv sync / pdm sync do (pip never does)
+    workspace_packages: tuple[str, ...] = ()  # uv sync --package NAME: workspace members to install ("*": all)
     options: frozenset[str] = field(default_factory=frozenset)  # flags seen (--no-deps, --user, ...)
     specifier_lines: tuple[int, ...] = ()  # 0-based line of each specifier, when the words' lines are known
 
@@ -248,8 +250,10 @@ def parse_install(argv: tuple[str, ...], line: int = 0, word_lines: tuple[int, .
     if pip_words is not None:
         return _split_pip(pip_words, line, "uv" if name == "uv" else "pip", _lines_of(pip_words, argv, word_lines))
     if name == "uv" and len(argv) > 1 and argv[1] == "sync":
-        return InstallCommand(tool="uv", line=line, projects=(".",), locked=True,
-                              extras_groups=tuple(option_values(argv, "--group")), extras=_extras(argv, "--extra"),
+        packages = tuple(option_values(argv, "--package")) + (("*",) if "--all-packages" in argv else ())
+        groups = tuple(option_values(argv, "--group", "--only-group")) + (("*",) if "--all-groups" in argv else ())
+        return InstallCommand(tool="uv", line=line, projects=(".",), locked=True, syncs=True,
+                              extras_groups=groups, extras=_extras(argv, "--extra"), workspace_packages=packages,
                               options=frozenset(w for w in argv[2:] if w.startswith("--")))
     if name == "poetry" and len(argv) > 1 and argv[1] == "install":
         if "--only-root" in argv:
@@ -264,7 +268,7 @@ def parse_install(argv: tuple[str, ...], line: int = 0, word_lines: tuple[int, .
         if "--prod" in options or "--production" in options:
             options.add("--no-dev")
         return InstallCommand(tool="pdm", line=line, projects=(".",), locked=True, extras_groups=groups,
-                              extras=groups, options=frozenset(options))
+                              extras=groups, options=frozenset(options), syncs=True)
     if name == "flit" and len(argv) > 1 and argv[1] == "install":
         options = {w for w in argv[2:] if w.startswith("-")}
         if option_values(argv, "--deps")[:1] == ["none"]:

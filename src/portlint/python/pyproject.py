@@ -27,6 +27,8 @@ class ProjectDependencies:
     # setuptools' dynamic dependencies: requirements files, relative to the project folder
     dependency_files: tuple[str, ...] = ()
     optional_files: dict[str, tuple[str, ...]] = field(default_factory=dict)  # extra -> files
+    workspace_members: tuple[str, ...] = ()  # [tool.uv.workspace] members (globs, relative to the project)
+    default_groups: tuple[str, ...] | None = None  # [tool.uv] default-groups; None: uv's default, dev
     error: str | None = None
 
 
@@ -155,7 +157,16 @@ def parse_pyproject(text: str) -> ProjectDependencies:
             groups[canonical(group)] = tuple(r for n, s in deps.items() if (r := poetry_requirement(n, s)))
     name = project.get("name") or poetry.get("name")
     dynamic = _setuptools_dynamic(data)
+    uv = data.get("tool", {}).get("uv", {}) if isinstance(data.get("tool"), dict) else {}
+    uv = uv if isinstance(uv, dict) else {}
+    workspace = uv.get("workspace") if isinstance(uv.get("workspace"), dict) else {}
+    members = tuple(m for m in workspace.get("members", ()) if isinstance(m, str))
+    default_groups = uv.get("default-groups")
+    if default_groups == "all":
+        default_groups = tuple(groups)
     return ProjectDependencies(
+        workspace_members=members,
+        default_groups=tuple(canonical(g) for g in default_groups) if isinstance(default_groups, (list, tuple)) else None,
         name=name if isinstance(name, str) else None,
         dependencies=dependencies,
         optional=optional,
