@@ -113,6 +113,23 @@ class LintContext:
             return BaseImage(stage, text, "stage", parent=earlier, variables=used)
         return BaseImage(stage, text, "image", ref=parse_image(text), variables=used, declared=self.declared_images)
 
+    def stage_platforms(self, stage_index: int) -> tuple[str, ...]:
+        """The target platforms a stage is really built for: a constant FROM --platform, or
+        those its base image is published for (a Jetson image is arm64 whatever --platform
+        asks; PL405 says so once), else the targets."""
+        stage = self.dockerfile.stages[stage_index]
+        if stage.platform and "$" not in stage.platform:
+            return (stage.platform,)
+        facts = self.root_image(stage).facts
+        published = facts.get("platforms") if facts else None
+        if published:
+            from portlint.knowledge.images import platform_covered
+
+            kept = tuple(p for p in self.platforms if platform_covered(p, published))
+            if kept:
+                return kept
+        return self.platforms
+
     @property
     def unknown_base_images(self) -> tuple[str, ...]:
         """Images the final image is built on that neither the tables nor the configuration

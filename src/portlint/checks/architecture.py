@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from portlint.diagnostics import Hit, Span
+from portlint.knowledge.images import platform_covered
 from portlint.lint_context import LintContext
 from portlint.registry import check
 
@@ -33,7 +34,9 @@ _DOWNLOADERS = frozenset({"curl", "wget", "git", "aria2c", "http", "fetch"})
 _NATIVE_FLAGS = re.compile(
     r"(?<![\w-])(-march=native|-mtune=native|-mcpu=native|-mavx512\w*|-mavx2|-mavx|-msse4(?:\.[12])?|-msse3|-mssse3|-mfma|-mf16c|-mbmi2?)(?![\w.-])"
 )
-_ARCH_PATH = re.compile(r"\b(x86_64|aarch64|arm|i386|powerpc64le|s390x)-linux-gnu(?:eabihf)?\b|/lib64/ld-linux-x86-64\.so\.2|/lib/ld-linux-aarch64\.so\.1")
+# A multiarch folder is a path: /usr/lib/x86_64-linux-gnu.  gcc-arm-linux-gnueabihf is a package name.
+_ARCH_PATH = re.compile(r"(?<=/)(x86_64|aarch64|arm|i386|powerpc64le|s390x)-linux-gnu(?:eabihf)?\b|/lib64/ld-linux-x86-64\.so\.2|/lib/ld-linux-aarch64\.so\.1")
+_ARCH_INDEPENDENT = re.compile(r"[_.-](all|noarch|any)\.(deb|rpm|pkg\.tar\.\w+)$|[_-]noarch[_.-]")
 _PATH_ARCH = {"x86_64": "amd64", "aarch64": "arm64", "arm": "arm", "i386": "386", "powerpc64le": "ppc64le", "s390x": "s390x"}
 
 
@@ -41,9 +44,9 @@ def _arch_of(platform: str) -> str:
     return platform.split("/")[1] if "/" in platform else platform
 
 
-def _broken_platforms(ctx: LintContext, arch: str) -> list[str]:
-    """Target platforms whose CPU differs from ``arch``."""
-    return [p for p in ctx.platforms if _arch_of(p) != arch]
+def _broken_platforms(ctx: LintContext, arch: str, stage_index: int) -> list[str]:
+    """Target platforms the stage is built for whose CPU differs from ``arch``."""
+    return [p for p in ctx.stage_platforms(stage_index) if _arch_of(p) != arch]
 
 
 @check("PL401")
@@ -97,7 +100,7 @@ def arch_specific_download(ctx: LintContext) -> Iterator[Hit]:
     for instruction in ctx.dockerfile.instructions:
         if instruction.keyword == "ADD":
             for url in _URL.findall(instruction.args):
-                hit = _judge_url(ctx, url, instruction.span, arch_variables, None)
+                hit = _judge_url(ctx, url, instruction.span, arch_variables, None, instruction.stage)
                 if hit:
                     yield hit
             continue
@@ -111,20 +114,23 @@ def arch_specific_download(ctx: LintContext) -> Iterator[Hit]:
             for word in argv[1:]:
                 for url in _URL.findall(word):
                     line = ctx.command_line(instruction, command.line)
-                    hit = _judge_url(ctx, url, Span(line), arch_variables, command.condition)
+                    hit = _judge_url(ctx, url, Span(line), arch_variables, command.condition, instruction.stage)
                     if hit:
                         yield hit
 
 
-def _judge_url(ctx: LintContext, url: str, span: Span, variables: set[str], condition: str | None) -> Hit | None:
+def _judge_url(ctx: LintContext, url: str, span: Span, variables: set[str], condition: str | None,
+               stage_index: int) -> Hit | None:
     if _selected(url, variables) or (condition and _selected(condition, variables)):
         return None
     filename = url.rstrip("/").rsplit("/", 1)[-1]
+    if _ARCH_INDEPENDENT.search(filename):
+        return None  # cuda-keyring_1.1-1_all.deb sits in an x86_64 folder but runs anywhere
     match = _ARCH_TOKEN.search(filename) or _ARCH_TOKEN.search(url)
     if not match:
         return None
     arch = _ARCH_WORDS.get(match.group(1).lower(), match.group(1).lower())
-    broken = _broken_platforms(ctx, arch)
+    broken = _broken_platforms(ctx, arch, stage_index)
     if not broken:
         return None
     return Hit(
@@ -148,8 +154,10 @@ def arch_specific_path(ctx: LintContext) -> Iterator[Hit]:
             match = _ARCH_PATH.search(text)
             if not match or (condition and _selected(condition, set())) or "DEB_HOST_MULTIARCH" in text:
                 continue
+            if len({m.group(1) for m in _ARCH_PATH.finditer(text) if m.group(1)}) > 1:
+                continue  # a search list naming each architecture's folder (PKG_CONFIG_PATH=…x86_64…:…aarch64…)
             arch = _PATH_ARCH.get(match.group(1) or ("x86_64" if "x86-64" in match.group(0) else "aarch64"), "amd64")
-            broken = _broken_platforms(ctx, arch)
+            broken = _broken_platforms(ctx, arch, instruction.stage)
             if not broken:
                 continue
             span = Span(line) if instruction.keyword == "RUN" else instruction.span
@@ -180,19 +188,6 @@ def native_cpu_flags(ctx: LintContext) -> Iterator[Hit]:
         )
 
 
-def _platform_covered(target: str, published: list[str]) -> bool:
-    os_name, _, rest = target.partition("/")
-    arch = rest.split("/")[0]
-    for platform in published:
-        p_os, _, p_rest = platform.partition("/")
-        if p_os == os_name and p_rest.split("/")[0] == arch:
-            variant = rest.split("/")[1] if "/" in rest else None
-            p_variant = p_rest.split("/")[1] if "/" in p_rest else None
-            if variant is None or p_variant is None or variant == p_variant:
-                return True
-    return False
-
-
 @check("PL405")
 def single_arch_base_image(ctx: LintContext) -> Iterator[Hit]:
     if ctx.is_windows:
@@ -203,7 +198,7 @@ def single_arch_base_image(ctx: LintContext) -> Iterator[Hit]:
         facts = base.facts
         if not facts or not facts.get("platforms"):
             continue
-        missing = [p for p in ctx.platforms if not _platform_covered(p, facts["platforms"])]
+        missing = [p for p in ctx.platforms if not platform_covered(p, facts["platforms"])]
         if not missing:
             continue
         yield Hit(

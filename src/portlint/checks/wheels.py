@@ -101,11 +101,12 @@ def _judged(ctx: LintContext) -> Iterator[Judged]:
             yield Judged(env, item, record, index, exact)
 
 
-def _architectures(ctx: LintContext) -> list[str]:
+def _architectures(ctx: LintContext, stage_index: int) -> list[str]:
+    """The CPUs a stage is built for (its base image may publish fewer than --platform asks)."""
     from portlint.knowledge.package_index import ARCHITECTURE_OF_PLATFORM
 
     found = []
-    for platform in ctx.platforms:
+    for platform in ctx.stage_platforms(stage_index):
         parts = platform.split("/")
         architecture = ARCHITECTURE_OF_PLATFORM.get(parts[1]) if len(parts) > 1 else None
         if architecture and architecture not in found:
@@ -157,19 +158,17 @@ def _fallback(coverage) -> str:
 def no_wheel_for_platform(ctx: LintContext) -> Iterator[Hit]:
     from portlint.python.interpreter import image_python
 
-    architectures = _architectures(ctx)
-    if not architectures:
-        return
     for judged in _judged(ctx):
         if _musl(ctx, judged.env):
             continue  # PL408 judges musl images
+        architectures = _architectures(ctx, judged.item.instruction.stage)
         coverage = judged.record.coverage(judged.index)
-        if not coverage.platform_wheels() or coverage.pure:
+        if not architectures or not coverage.platform_wheels() or coverage.pure:
             continue  # pure Python, or a source-only project: nothing CPU-specific
         python = image_python(ctx, ctx.dockerfile.stages[judged.item.instruction.stage])
         minor = python.minor if python else None
         if minor is not None and not any(coverage.has_wheel(a, False, minor) for a in architectures):
-            minor = None  # no wheel for that Python on any target: PL410's finding, judge CPUs alone
+            continue  # no wheel for that Python on any target CPU: PL410's finding, not a CPU's
         missing = [a for a in architectures if not coverage.has_wheel(a, False, minor)]
         if not missing:
             continue
@@ -194,11 +193,11 @@ def musl_incompatible_wheels(ctx: LintContext) -> Iterator[Hit]:
     from portlint.knowledge.package_index import package
     from portlint.python.interpreter import image_python
 
-    architectures = _architectures(ctx) or ["x86_64"]
     judged_items = {id(j.item): j for j in _judged(ctx)}
     for env, item in _installed_items(ctx):
         if not _musl(ctx, env):
             continue
+        architectures = _architectures(ctx, item.instruction.stage) or ["x86_64"]
         judged = judged_items.get(id(item))
         if judged is None:
             record = package(item.name)
@@ -244,8 +243,8 @@ def musl_incompatible_wheels(ctx: LintContext) -> Iterator[Hit]:
 def python_version_mismatch(ctx: LintContext) -> Iterator[Hit]:
     from portlint.python.interpreter import image_python
 
-    architectures = _architectures(ctx) or None
     for judged in _judged(ctx):
+        architectures = _architectures(ctx, judged.item.instruction.stage) or None
         stage = ctx.dockerfile.stages[judged.item.instruction.stage]
         python = image_python(ctx, stage)
         if python is None:

@@ -110,6 +110,21 @@ def declared_facts(declared: tuple[DeclaredImage, ...], name: str, tag: str | No
     return None
 
 
+def platform_covered(target: str, published: list[str]) -> bool:
+    """Whether an image published for ``published`` can be pulled for ``target``
+    (linux/arm64 and linux/arm64/v8 are one platform)."""
+    os_name, _, rest = target.partition("/")
+    arch = rest.split("/")[0]
+    for platform in published:
+        p_os, _, p_rest = platform.partition("/")
+        if p_os == os_name and p_rest.split("/")[0] == arch:
+            variant = rest.split("/")[1] if "/" in rest else None
+            p_variant = p_rest.split("/")[1] if "/" in p_rest else None
+            if variant is None or p_variant is None or variant == p_variant:
+                return True
+    return False
+
+
 def shipped_packages(facts: dict[str, Any]) -> tuple[tuple[str, str | None, tuple[str, ...]], ...]:
     """(distribution, version or None, extras) for each Python package an image ships.
 
