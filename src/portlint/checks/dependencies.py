@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 # "—from=builder": a word processor turned "--" into a dash (–, —, −)
 TYPOGRAPHIC_FLAG = re.compile(r"^[\u2010-\u2015\u2212]{1,2}(?=[a-z-]+(=|$))")
 
-_TEST_FILE = re.compile(
+TEST_FILE = re.compile(
     r"(^|/)(tests?|testing|docs?|examples?|scripts?|tools|notebooks?|benchmarks?|experiments?|sandbox"
     r"|\.github|\.gitlab|\.circleci|\.devcontainer|ci|hack|devtools)/"
     r"|(^|/)(test_[^/]*|[^/]*_test|conftest|setup)\.py$"
@@ -389,14 +389,14 @@ def _import_severity(ref, context_path: str, image_path: str, reachable, opaque:
                                "that image ships; declare it under [tool.portlint.base-images])")
     if opaque:
         return Severity.INFO, f" (unless it comes from {opaque})"
-    if ref.in_function and not _TEST_FILE.search(context_path):
+    if ref.in_function and not TEST_FILE.search(context_path):
         return Severity.WARNING, " inside a function (the container starts, and fails once that code runs)"
-    if ref.module_condition and not _TEST_FILE.search(context_path):
+    if ref.module_condition and not TEST_FILE.search(context_path):
         return Severity.WARNING, (f" under `{ref.module_condition}` (the module loads without it, and fails "
                                   "once that holds)")
     if reachable is not None and image_path in reachable:
         return None, ""
-    if _TEST_FILE.search(context_path):
+    if TEST_FILE.search(context_path):
         return Severity.INFO, " by a test, script or docs file"
     if reachable is not None:
         return Severity.WARNING, " by a module the container's command does not import"

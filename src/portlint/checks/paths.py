@@ -284,7 +284,9 @@ _HOST_PATH_MARKERS = tuple(marker.encode() for marker in _HOST_PATH_TEXT)
 
 @lru_cache(maxsize=512)
 def _string_constants(path: str) -> tuple[tuple[int, int, str], ...]:
-    """(line, column, value) of string literals that are not docstrings."""
+    """(line, column, value) of string literals that name a path on their own: not docstrings,
+    not text that merely contains a path (a sample stack trace, a template), not the operands
+    of a comparison or an assert (a test's expectation), not under a platform check."""
     from pathlib import Path
 
     try:
@@ -294,26 +296,70 @@ def _string_constants(path: str) -> tuple[tuple[int, int, str], ...]:
         tree = ast.parse(data)
     except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
         return ()
-    docstrings = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
-            first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-                docstrings.add(id(first.value))
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
-            if any(marker in node.value for marker in _HOST_PATH_TEXT):
-                found.append((node.lineno, node.col_offset + 1, node.value))
-    return tuple(sorted(found))
+    collector = _PathLiterals()
+    collector.visit(tree)
+    return tuple(sorted(collector.found))
+
+
+_PLATFORM_TEST = re.compile(r"sys\.platform|os\.name|platform\.system|IS_WINDOWS|is_windows|WINDOWS|win32|darwin", re.I)
+
+
+class _PathLiterals(ast.NodeVisitor):
+    """String literals that are a host path by themselves, where the code would open them."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[int, int, str]] = []
+        self.skipped = 0  # inside an assert, a comparison or a platform branch
+
+    def _skip(self, nodes) -> None:
+        self.skipped += 1
+        for node in nodes:
+            self.visit(node)
+        self.skipped -= 1
+
+    def _body(self, node) -> None:
+        body = getattr(node, "body", [])
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            body = body[1:]  # the docstring
+        for child in [*getattr(node, "decorator_list", []), *body]:
+            self.visit(child)
+
+    visit_Module = visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _body
+
+    def visit_Assert(self, node: ast.Assert) -> None:
+        self._skip([node.test, *([node.msg] if node.msg else [])])
+
+    def visit_Compare(self, node: ast.Compare) -> None:
+        self._skip([node.left, *node.comparators])
+
+    def visit_If(self, node: ast.If) -> None:
+        test = ast.dump(node.test)
+        if _PLATFORM_TEST.search(test):
+            self._skip([*node.body, *node.orelse])
+        else:
+            self.generic_visit(node)
+
+    visit_IfExp = visit_If
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        value = node.value
+        if self.skipped or not isinstance(value, str) or "\n" in value or len(value) > 260:
+            return
+        stripped = value.strip().strip("'\"")
+        if stripped.startswith(_HOST_PATH_TEXT) or _WINDOWS_DRIVE.match(stripped):
+            self.found.append((node.lineno, node.col_offset + 1, value))
 
 
 @check("PL306")
 def host_path_in_source(ctx: LintContext) -> Iterator[Hit]:
     if ctx.images is None or ctx.context_dir is None:
         return
+    from portlint.checks.dependencies import TEST_FILE
+
     users = _image_users(ctx)
     for placed in sorted(ctx.images.final.python_files(), key=lambda p: p.image_path):
+        if TEST_FILE.search(placed.context_path):
+            continue  # a test's strings are its fixtures and expectations, not files the service opens
         for line, column, value in _string_constants(str(ctx.context_dir / placed.context_path)):
             found = host_home_match(value, users)
             if found is None and _WINDOWS_DRIVE.match(value) and "\\" in value:
