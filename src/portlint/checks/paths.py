@@ -128,6 +128,10 @@ def windows_path(ctx: LintContext) -> Iterator[Hit]:
 _IMAGE_HOME = re.compile(r"^/home/([A-Za-z_][\w.-]*)")
 
 
+# Commands whose path arguments a build creates or fills: a /home/<name> among them is an image path.
+_MAKES_PATHS = frozenset({"mkdir", "install", "tar", "mv", "cp", "ln", "git", "unzip", "curl", "wget", "chown", "chmod", "touch"})
+
+
 def _image_users(ctx: LintContext) -> set[str]:
     """Users the Dockerfile creates, switches to or gives files to, and /home folders it
     makes (WORKDIR, mkdir, a COPY destination): those homes are image paths."""
@@ -150,7 +154,8 @@ def _image_users(ctx: LintContext) -> set[str]:
         elif instruction.keyword == "RUN":
             for command in ctx.shell(instruction).commands:
                 argv = command.effective().argv
-                if argv and argv[0].rsplit("/", 1)[-1] == "mkdir":
+                program = argv[0].rsplit("/", 1)[-1] if argv else ""
+                if program in _MAKES_PATHS:  # mkdir, install -d, tar -C, mv, cp, ln, git clone, unzip -d …
                     users.update(m.group(1) for m in map(_IMAGE_HOME.match, argv[1:]) if m)
                 if argv and argv[0].rsplit("/", 1)[-1] in ("useradd", "adduser"):
                     names = [w for w in argv[1:] if not w.startswith("-")]
