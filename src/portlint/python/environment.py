@@ -821,9 +821,23 @@ class EnvironmentBuilder:
                 for spec in [*parsed.dependencies, *self._extras(env, parsed, extras)]:
                     deps.append((spec, Location(found["setup.cfg"], self._declared_line(parsed, spec))))
         if not deps and "setup.py" in found and "pyproject.toml" not in found and "setup.cfg" not in found:
-            env.opaque.append("setup.py")  # never executed, so its requirements stay unknown
             env.file_uses.append(FileUse(instruction, line, posixpath.join(path or ".", "setup.py"),
                                          posixpath.join(directory, "setup.py"), found["setup.py"], "project", True))
+            text = self._text(found["setup.py"])
+            parsed = pyproject_module.parse_setup_py(text) if text is not None else None
+            if parsed is None:
+                env.opaque.append("setup.py")  # never executed, and not literal: its requirements stay unknown
+            else:
+                declared = declared or parsed
+                for spec in [*parsed.dependencies, *self._extras(env, parsed, extras)]:
+                    deps.append((spec, Location(found["setup.py"], self._declared_line(parsed, spec))))
+                project_dir = posixpath.dirname(found["setup.py"])
+                files = list(parsed.dependency_files)
+                for extra in (parsed.optional_files if "*" in extras else extras):
+                    files.extend(parsed.optional_files.get(extra, ()))
+                for file in files:  # install_requires=open("requirements.txt").read().splitlines()
+                    from_files.extend(self._read_requirements(env, posixpath.normpath(posixpath.join(project_dir, file)),
+                                                              instruction, install.tool, image, set()))
         if not install.options & _PROJECT_SKIPPED:
             self._install_project(env, declared, found, directory, instruction, image, install.tool)
         if "--no-deps" in install.options:

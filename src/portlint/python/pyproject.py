@@ -274,3 +274,71 @@ def parse_environment_yml(text: str) -> tuple[tuple[str, ...], tuple[str, ...], 
     if "\t" in text and not conda and not pip:
         return (), (), "environment file uses tabs for indentation, which YAML forbids"
     return tuple(conda), tuple(pip), None
+
+
+def parse_setup_py(text: str) -> ProjectDependencies | None:
+    """What a setup.py's ``setup(install_requires=…, extras_require=…)`` declares, read with
+    ``ast`` and never run: literal lists, names bound to them at module level, and the
+    requirements files they are read from (``open("requirements.txt")…``) as dependency
+    files.  None when the call is not there or builds its lists in ways only running it
+    would tell."""
+    import ast
+
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    bound: dict[str, ast.AST] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            bound[node.targets[0].id] = node.value
+    call = next((n for n in ast.walk(tree) if isinstance(n, ast.Call) and _callee(n.func) == "setup"), None)
+    if call is None:
+        return None
+    keywords = {k.arg: k.value for k in call.keywords if k.arg}
+    requires = _requirements_of(keywords.get("install_requires"), bound)
+    if requires is None:
+        return None
+    optional: dict[str, tuple[str, ...]] = {}
+    optional_files: dict[str, tuple[str, ...]] = {}
+    extras = keywords.get("extras_require")
+    extras = bound.get(extras.id, extras) if isinstance(extras, ast.Name) else extras
+    if isinstance(extras, ast.Dict):
+        for key, value in zip(extras.keys, extras.values):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                found = _requirements_of(value, bound)
+                if found is not None:
+                    optional[canonical(key.value)], optional_files[canonical(key.value)] = found
+    specs, files = requires
+    return ProjectDependencies(dependencies=specs, optional=optional, optional_files=optional_files,
+                               dependency_files=files, lines=_declaration_lines(text))
+
+
+def _callee(func) -> str | None:
+    import ast
+
+    if isinstance(func, ast.Name):
+        return func.id
+    return func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _requirements_of(node, bound: dict, depth: int = 0) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(requirement strings, requirements files) of an install_requires-like expression."""
+    import ast
+
+    if node is None:
+        return (), ()
+    if isinstance(node, ast.Name) and node.id in bound and depth < 3:
+        return _requirements_of(bound[node.id], bound, depth + 1)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        if all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+            return tuple(e.value for e in node.elts), ()
+        return None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _requirements_of(node.left, bound, depth + 1), _requirements_of(node.right, bound, depth + 1)
+        if left is None or right is None:
+            return None
+        return left[0] + right[0], left[1] + right[1]
+    files = tuple(dict.fromkeys(c.value for c in ast.walk(node) if isinstance(c, ast.Constant)
+                                and isinstance(c.value, str) and c.value.endswith((".txt", ".in"))))
+    return ((), files) if files else None
