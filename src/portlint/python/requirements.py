@@ -182,5 +182,7 @@ def parse_requirements(text: str) -> list[RequirementLine]:
     for start, end, logical, raws in _logical_lines(text):
         if not logical:
             continue
+        if "{{" in logical and "}}" in logical or "{%" in logical:
+            continue  # a template placeholder ({{cookiecutter.package}}): filled in before any build
         lines.append(parse_line(logical, start, end, raws[0] if raws else ""))
     return lines
