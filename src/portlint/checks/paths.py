@@ -337,10 +337,10 @@ class _PathLiterals(ast.NodeVisitor):
     def visit_Compare(self, node: ast.Compare) -> None:
         self._skip([node.left, *node.comparators])
 
-    def visit_If(self, node: ast.If) -> None:
-        test = ast.dump(node.test)
-        if _PLATFORM_TEST.search(test):
-            self._skip([*node.body, *node.orelse])
+    def visit_If(self, node: ast.If | ast.IfExp) -> None:
+        if _PLATFORM_TEST.search(ast.dump(node.test)):
+            branches = [node.body, node.orelse] if isinstance(node, ast.IfExp) else [*node.body, *node.orelse]
+            self._skip(branches)
         else:
             self.generic_visit(node)
 
