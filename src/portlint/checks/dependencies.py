@@ -196,10 +196,16 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
             via = next((closure[c] for c in candidates if c in closure), None)
             where = f"{placed.context_path}"
             if transitive and via is not None:
+                named = f"'{top}'{'' if candidates[0] == top.lower() else f' ({candidates[0]})'}"
+                if via.startswith("lock:"):
+                    because = (f"{named} is importable only because {via[5:]} pins it as another package's dependency; "
+                               "re-locking drops it once no package you declare needs it")
+                else:
+                    because = (f"{named} is importable only because {via} depends on it; "
+                               f"a new {via} release can drop or change it")
                 yield Hit(
                     Span(ref.line, column=ref.column),
-                    f"'{top}'{'' if candidates[0] == top.lower() else f' ({candidates[0]})'} is importable only because {via} depends on it; "
-                    f"a new {via} release can drop or change it",
+                    because,
                     fix=f"Install it directly with a pinned version, e.g. {candidates[0]}==<version>",
                     path=where,
                     data=MissingDistribution(candidates, top, True, targets, via=via),
@@ -335,11 +341,12 @@ def _installed_and_brought(ctx: LintContext, env) -> tuple[set[str], dict[str, s
 
     target = image_target(ctx, env.stage)
     base_roots = [root for root in env.base_roots if root.name not in env.installed]
-    installed = (set(env.installed) | set(env.base_packages) | env.locked_packages
-                 | set(brought_by(base_roots, target)))
+    installed = set(env.installed) | set(env.base_packages) | set(brought_by(base_roots, target))
     roots = [Root(name, exact_version(item.requirement), requested_extras(item.requirement))
              for name, item in env.installed.items()]
     brought = brought_by(roots, target)
+    for name, lock in env.locked_packages.items():  # pinned by the lock, but only as something's dependency
+        brought.setdefault(name, f"lock:{lock}")
     ctx.shared[key] = installed, {name: via for name, via in brought.items() if name not in installed}
     return ctx.shared[key]
 

@@ -109,7 +109,7 @@ class StageEnvironment:
     built_wheels: dict[str, Installed] = field(default_factory=dict)  # pip wheel/download
     runs_python_installs: bool = False
     lock_files: set[str] = field(default_factory=set)
-    locked_packages: set[str] = field(default_factory=set)  # every distribution a lock file the build installs from names
+    locked_packages: dict[str, str] = field(default_factory=dict)  # distribution -> the lock file that installs it
     # Top-level modules of local projects installed into the stage (pip install ., uv sync, a
     # wheel built from the project): importable although their sources may not be copied.
     project_modules: dict[str, str] = field(default_factory=dict)  # module -> project directory
@@ -257,7 +257,7 @@ class EnvironmentBuilder:
             env.opaque = list(inherited.opaque)
             env.system_packages = set(inherited.system_packages)
             env.lock_files = set(inherited.lock_files)
-            env.locked_packages = set(inherited.locked_packages)
+            env.locked_packages = dict(inherited.locked_packages)
             env.project_modules = dict(inherited.project_modules)
             env.installed_extras = set(inherited.installed_extras)
             env.extra_distributions = dict(inherited.extra_distributions)
@@ -999,7 +999,8 @@ class EnvironmentBuilder:
             return
         found = installed_by_lock(context_path, text, roots, [e for e in extras if e != "*"], groups)
         if found is not None:
-            env.locked_packages.update(found)
+            for name in found:
+                env.locked_packages.setdefault(name, posixpath.basename(context_path))
 
     def _conda(self, env, install: InstallCommand, instruction, line, image, workdir) -> None:
         from portlint.python.pyproject import parse_environment_yml
