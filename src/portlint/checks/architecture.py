@@ -35,7 +35,7 @@ _NATIVE_FLAGS = re.compile(
     r"(?<![\w-])(-march=native|-mtune=native|-mcpu=native|-mavx512\w*|-mavx2|-mavx|-msse4(?:\.[12])?|-msse3|-mssse3|-mfma|-mf16c|-mbmi2?)(?![\w.-])"
 )
 # A multiarch folder is a path: /usr/lib/x86_64-linux-gnu.  gcc-arm-linux-gnueabihf is a package name.
-_ARCH_PATH = re.compile(r"(?<=/)(x86_64|aarch64|arm|i386|powerpc64le|s390x)-linux-gnu(?:eabihf)?\b|/lib64/ld-linux-x86-64\.so\.2|/lib/ld-linux-aarch64\.so\.1")
+_ARCH_PATH = re.compile(r"(?:(?<=/)|(?<=-)(?=[\w-]+\.so\b))(x86_64|aarch64|arm|i386|powerpc64le|s390x)-linux-gnu(?:eabihf)?\b|/lib64/ld-linux-x86-64\.so\.2|/lib/ld-linux-aarch64\.so\.1")
 _ARCH_INDEPENDENT = re.compile(r"[_.-](all|noarch|any)\.(deb|rpm|pkg\.tar\.\w+)$|[_-]noarch[_.-]")
 _PATH_ARCH = {"x86_64": "amd64", "aarch64": "arm64", "arm": "arm", "i386": "386", "powerpc64le": "ppc64le", "s390x": "s390x"}
 

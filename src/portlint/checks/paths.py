@@ -288,7 +288,7 @@ _HOST_PATH_MARKERS = tuple(marker.encode() for marker in _HOST_PATH_TEXT)
 
 
 @lru_cache(maxsize=512)
-def _string_constants(path: str) -> tuple[tuple[int, int, str], ...]:
+def _string_constants(path: str, only_opened: bool = False) -> tuple[tuple[int, int, str], ...]:
     """(line, column, value) of string literals that name a path on their own: not docstrings,
     not text that merely contains a path (a sample stack trace, a template), not the operands
     of a comparison or an assert (a test's expectation), not under a platform check."""
@@ -301,9 +301,17 @@ def _string_constants(path: str) -> tuple[tuple[int, int, str], ...]:
         tree = ast.parse(data)
     except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
         return ()
-    collector = _PathLiterals()
+    collector = _PathLiterals(only_opened)
     collector.visit(tree)
     return tuple(sorted(collector.found))
+
+
+# Calls that open, list or load what a path names (in a test, only these count).
+_FILE_CALLS = frozenset(
+    "open listdir scandir walk glob iglob exists isfile isdir stat chdir makedirs mkdir rmtree remove unlink "
+    "copy copyfile copytree move Path read_csv read_parquet read_json read_excel read_table load loadtxt imread "
+    "open_dataset load_dataset from_pretrained load_model read_text read_bytes".split()
+)
 
 
 _PLATFORM_TEST = re.compile(r"sys\.platform|os\.name|platform\.system|IS_WINDOWS|is_windows|WINDOWS|win32|darwin", re.I)
@@ -312,9 +320,11 @@ _PLATFORM_TEST = re.compile(r"sys\.platform|os\.name|platform\.system|IS_WINDOWS
 class _PathLiterals(ast.NodeVisitor):
     """String literals that are a host path by themselves, where the code would open them."""
 
-    def __init__(self) -> None:
+    def __init__(self, only_opened: bool = False) -> None:
         self.found: list[tuple[int, int, str]] = []
         self.skipped = 0  # inside an assert, a comparison or a platform branch
+        self.only_opened = only_opened  # keep only literals passed straight to a file call
+        self.opening = 0
 
     def _skip(self, nodes) -> None:
         self.skipped += 1
@@ -346,8 +356,20 @@ class _PathLiterals(ast.NodeVisitor):
 
     visit_IfExp = visit_If
 
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        self.visit(func)
+        opening = name in _FILE_CALLS
+        self.opening += opening
+        for argument in [*node.args, *(k.value for k in node.keywords)]:
+            self.visit(argument)
+        self.opening -= opening
+
     def visit_Constant(self, node: ast.Constant) -> None:
         value = node.value
+        if self.only_opened and not self.opening:
+            return
         if self.skipped or not isinstance(value, str) or "\n" in value or len(value) > 260:
             return
         stripped = value.strip().strip("'\"")
@@ -363,9 +385,9 @@ def host_path_in_source(ctx: LintContext) -> Iterator[Hit]:
 
     users = _image_users(ctx)
     for placed in sorted(ctx.images.final.python_files(), key=lambda p: p.image_path):
-        if TEST_FILE.search(placed.context_path):
-            continue  # a test's strings are its fixtures and expectations, not files the service opens
-        for line, column, value in _string_constants(str(ctx.context_dir / placed.context_path)):
+        # A test's strings are mostly fixtures and expectations: there only a path it opens counts.
+        only_opened = bool(TEST_FILE.search(placed.context_path))
+        for line, column, value in _string_constants(str(ctx.context_dir / placed.context_path), only_opened):
             found = host_home_match(value, users)
             if found is None and _WINDOWS_DRIVE.match(value) and "\\" in value:
                 found = value[:40]
