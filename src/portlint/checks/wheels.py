@@ -128,6 +128,8 @@ def _first_with_wheel(judged: Judged, architecture: str | None, musl: bool, mino
 
 def _minors_label(text: str) -> str:
     """'7-10' -> 'CPython 3.7-3.10'; '8-' -> 'CPython 3.8+'; '9,11-12' -> 'CPython 3.9, 3.11-3.12'."""
+    if text == "0-":
+        return "every CPython 3"
     parts = []
     for part in text.split(","):
         first, dash, last = part.partition("-")
