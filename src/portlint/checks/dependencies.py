@@ -55,10 +55,12 @@ def _lookup_key(module: str, names: tuple[str, ...]) -> str:
 
 
 def _reachable(ctx: LintContext, image, index, starts_out: set[str] | None = None,
-               factories_out: list[tuple[str, str, str]] | None = None) -> set[str] | None:
-    """Image paths of the Python files the container's command can import; None: unknown.
-    ``starts_out`` receives the files the command runs directly, ``factories_out`` the app
-    factories it calls (image path, function, how to say so)."""
+               factories_out: list[tuple[str, str, str]] | None = None,
+               lazy_out: set[str] | None = None) -> set[str] | None:
+    """Image paths of the Python files the container's command imports as it starts; None:
+    unknown.  ``starts_out`` receives the files the command runs directly, ``factories_out``
+    the app factories it calls (image path, function, how to say so), ``lazy_out`` every
+    file it may import later too (inside functions, under flags)."""
     from portlint.python.program import entrypoints_from_argv, find_entrypoints
 
     final_index = len(ctx.dockerfile.stages) - 1
@@ -99,6 +101,16 @@ def _reachable(ctx: LintContext, image, index, starts_out: set[str] | None = Non
     if starts_out is not None:
         starts_out.update(starts)
     roots.extend(_pythonpath(ctx))
+    eager = _follow_imports(ctx, index, starts, roots, eager_only=True)
+    if lazy_out is not None:
+        lazy_out.update(_follow_imports(ctx, index, starts, roots, eager_only=False))
+    return eager
+
+
+def _follow_imports(ctx: LintContext, index, starts: list[str], roots: list[str], eager_only: bool) -> set[str]:
+    """The files the start files import, and theirs.  ``eager_only``: only the imports a
+    module runs as it loads (at module level, unconditionally), so what a function or a
+    flag imports later is left out."""
     reachable: set[str] = set()
     queue = list(starts)
     while queue:
@@ -111,6 +123,8 @@ def _reachable(ctx: LintContext, image, index, starts_out: set[str] | None = Non
             continue
         package_dir = posixpath.dirname(path)
         for ref in parsed.imports:
+            if eager_only and (ref.in_function or ref.optional or ref.module_condition):
+                continue
             if ref.level:
                 base = package_dir
                 for _ in range(ref.level - 1):
@@ -169,8 +183,9 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
     stdlib = stdlib_modules()
     starts: set[str] = set()
     factories: list[tuple[str, str, str]] = []
-    reachable = _reachable(ctx, image, index, starts, factories)
-    reach = _CallReach(ctx, index, reachable, starts, factories)
+    later: set[str] = set()
+    reachable = _reachable(ctx, image, index, starts, factories, later)
+    reach = _CallReach(ctx, index, later if reachable is not None else None, starts, factories)
     opaque = ", ".join(dict.fromkeys(env.opaque))
     from portlint.fix.facts import MissingDistribution, install_targets
 
@@ -215,7 +230,8 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 continue
             if (ref.optional or ref.in_function) and not distributions_for(key)[1] and _installed_backend(env, top):
                 continue  # an optional backend the project declares in an extra the build installs
-            severity, context = _import_severity(ref, placed.context_path, image_path, reachable, opaque, unknown_base)
+            severity, context = _import_severity(ref, placed.context_path, image_path, reachable, opaque, unknown_base,
+                                                 later)
             error = f"ModuleNotFoundError: No module named '{top}'"
             if ref.optional:
                 outcome = "in the container that import fails and the code takes its fallback"
@@ -234,11 +250,11 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 cause = f"and {left_behind} defines it in the build context, but no COPY puts it into the image"
                 fix = f"COPY {left_behind} next to {image_path.rsplit('/', 1)[-1]} in the image"
             elif distributions_for(key)[1]:
-                cause = f"but no step installs {_candidates_text(candidates)} in the image (copied to {image_path})"
+                cause = f"but no step installs {_candidates_text(candidates, top)} in the image (copied to {image_path})"
                 fix = f"Add {candidates[0]}==<version> to the requirements the Dockerfile installs"
             else:  # a name portlint does not know: a local module as likely as a package
                 cause = (f"but no file in the image defines it and no step installs a package named "
-                         f"{_candidates_text(candidates)} (copied to {image_path})")
+                         f"{_candidates_text(candidates, top)} (copied to {image_path})")
                 fix = (f"COPY the module that defines '{top}' into the image, or install the package that "
                        f"provides it (e.g. {candidates[0]}==<version>)")
             yield Hit(
@@ -380,14 +396,18 @@ def _module_left_in_context(ctx: LintContext, top: str) -> str | None:
     return context.top_level_modules.get(top) if context is not None else None
 
 
-def _candidates_text(candidates: tuple[str, ...]) -> str:
-    if len(candidates) == 1:
-        return f"'{candidates[0]}'"
-    return "'" + "', '".join(candidates[:-1]) + f"' or '{candidates[-1]}'"
+def _candidates_text(candidates: tuple[str, ...], module: str = "") -> str:
+    """The distributions to name: the one to install, and alternatives named like the module
+    (opencv-python-headless for cv2's opencv-python), not every wheel that happens to ship it."""
+    stem = module.split(".")[0].lower().replace("_", "-")
+    shown = [candidates[0]] + [c for c in candidates[1:4] if stem and stem in c][:2]
+    if len(shown) == 1:
+        return f"'{shown[0]}'"
+    return "'" + "', '".join(shown[:-1]) + f"' or '{shown[-1]}'"
 
 
 def _import_severity(ref, context_path: str, image_path: str, reachable, opaque: str,
-                     unknown_base: str | None = None) -> tuple[Severity | None, str]:
+                     unknown_base: str | None = None, later: set[str] = frozenset()) -> tuple[Severity | None, str]:
     """Error when the running program executes the import; weaker when it may not."""
     if ref.optional:
         return Severity.INFO, f" (optionally, under {ref.reason or 'a guard'})"
@@ -405,9 +425,12 @@ def _import_severity(ref, context_path: str, image_path: str, reachable, opaque:
         return None, ""
     if TEST_FILE.search(context_path):
         return Severity.INFO, " by a test, script or docs file"
+    if reachable is not None and image_path in later:
+        return Severity.WARNING, (" by a module the container's command imports only later (inside a function "
+                                  "or under a condition)")
     if reachable is not None:
         return Severity.WARNING, " by a module the container's command does not import"
-    return None, ""
+    return Severity.WARNING, " (the image's command does not show which modules it runs, so this may never run)"
 
 
 # ---- PL203 / PL204: dependency files and the RUNs that read them -----------------------
