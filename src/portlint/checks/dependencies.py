@@ -187,6 +187,7 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
     reachable = _reachable(ctx, image, index, starts, factories, later)
     reach = _CallReach(ctx, index, later if reachable is not None else None, starts, factories)
     opaque = ", ".join(dict.fromkeys(env.opaque))
+    unknown_deps = [] if transitive else _unknown_dependencies(env)
     from portlint.fix.facts import MissingDistribution, install_targets
 
     targets = install_targets(env)
@@ -231,7 +232,7 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
             if (ref.optional or ref.in_function) and not distributions_for(key)[1] and _installed_backend(env, top):
                 continue  # an optional backend the project declares in an extra the build installs
             severity, context = _import_severity(ref, placed.context_path, image_path, reachable, opaque, unknown_base,
-                                                 later)
+                                                 later, unknown_deps)
             error = f"ModuleNotFoundError: No module named '{top}'"
             if ref.optional:
                 outcome = "in the container that import fails and the code takes its fallback"
@@ -367,6 +368,27 @@ def _installed_and_brought(ctx: LintContext, env) -> tuple[set[str], dict[str, s
     return ctx.shared[key]
 
 
+_TOOLING = frozenset({"pip", "setuptools", "wheel", "uv", "poetry", "pipenv", "virtualenv", "pip-tools", "pdm", "hatch"})
+
+
+def _unknown_dependencies(env) -> list[str]:
+    """Installed distributions whose dependencies portlint does not know (not in the
+    package-index data, no override): any missing import may be one of theirs."""
+    from portlint.knowledge import load
+    from portlint.knowledge.package_index import package
+
+    overrides = load("transitive").get("packages", {})
+    unknown = []
+    for name, item in sorted(env.installed.items()):
+        if name in _TOOLING or item.tool not in ("pip", "uv", "poetry", "pipenv", "pdm", "flit"):
+            continue
+        if item.requirement == name and item.where.path and item.where.path.endswith(("pyproject.toml", "setup.py", "setup.cfg")):
+            continue  # the project itself: its dependencies were read from its own files
+        if name not in overrides and package(name) is None:
+            unknown.append(name)
+    return unknown
+
+
 def image_target(ctx: LintContext, stage):
     """The Python and CPU architectures a stage's image runs on, as far as portlint knows."""
     from portlint.knowledge.package_index import ARCHITECTURE_OF_PLATFORM
@@ -407,7 +429,8 @@ def _candidates_text(candidates: tuple[str, ...], module: str = "") -> str:
 
 
 def _import_severity(ref, context_path: str, image_path: str, reachable, opaque: str,
-                     unknown_base: str | None = None, later: set[str] = frozenset()) -> tuple[Severity | None, str]:
+                     unknown_base: str | None = None, later: set[str] = frozenset(),
+                     unknown_deps: list[str] = ()) -> tuple[Severity | None, str]:
     """Error when the running program executes the import; weaker when it may not."""
     if ref.optional:
         return Severity.INFO, f" (optionally, under {ref.reason or 'a guard'})"
@@ -416,6 +439,10 @@ def _import_severity(ref, context_path: str, image_path: str, reachable, opaque:
                                "that image ships; declare it under [tool.portlint.base-images])")
     if opaque:
         return Severity.INFO, f" (unless it comes from {opaque})"
+    if unknown_deps:
+        others = f" or {len(unknown_deps) - 1} other" if len(unknown_deps) > 1 else ""
+        return Severity.INFO, (f" (unless {unknown_deps[0]}{others} brings it: portlint does not know what "
+                               f"{'they depend' if others else 'it depends'} on)")
     if ref.in_function and not TEST_FILE.search(context_path):
         return Severity.WARNING, " inside a function (the container starts, and fails once that code runs)"
     if ref.module_condition and not TEST_FILE.search(context_path):

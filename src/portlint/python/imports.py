@@ -9,6 +9,7 @@ when an import inside a function runs.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -151,6 +152,10 @@ def _called_name(func: ast.expr) -> str | None:
     return None
 
 
+# Calls that install a package while the program runs, before the import that needs it.
+_RUNTIME_INSTALL = re.compile(r"^(check_requirements?|ensure_(installed|package|packages|requirements)|install_(package|packages|requirements)|pip_install|require_package)$")
+
+
 def _main_guard(condition: str) -> bool:
     """``if __name__ == "__main__":`` runs when the file is the program, which is how it is judged."""
     return "__name__" in condition and "__main__" in condition and not condition.startswith("not (")
@@ -172,6 +177,12 @@ class _Collector(ast.NodeVisitor):
         line = getattr(node, "lineno", 1)
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         reason = self.reasons[-1] if self.reasons else None
+        installer = next((c.name for c in self.calls if c.line <= line and _RUNTIME_INSTALL.match(c.name)), None)
+        if self.function and installer and reason is None:
+            self.reasons.append(f"{installer}(), which installs it at run time")  # ultralytics' check_requirements
+            self._add(node, module, names, level)
+            self.reasons.pop()
+            return
         governing = [c for c in self.conditions if not _main_guard(c)]
         self.found.append(
             ImportRef(module, names, line, getattr(node, "col_offset", 0) + 1, bool(self.reasons), reason, level,
