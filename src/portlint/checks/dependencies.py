@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from typing import TYPE_CHECKING
 
@@ -188,6 +189,7 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
     reach = _CallReach(ctx, index, later if reachable is not None else None, starts, factories)
     opaque = ", ".join(dict.fromkeys(env.opaque))
     unknown_deps = [] if transitive else _unknown_dependencies(env)
+    advice: dict[tuple[str, str], list[Hit]] = {}
     from portlint.fix.facts import MissingDistribution, install_targets
 
     targets = install_targets(env)
@@ -258,7 +260,7 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                          f"{_candidates_text(candidates, top)} (copied to {image_path})")
                 fix = (f"COPY the module that defines '{top}' into the image, or install the package that "
                        f"provides it (e.g. {candidates[0]}==<version>)")
-            yield Hit(
+            hit = Hit(
                 Span(ref.line, column=ref.column),
                 f"'{ref.module}' is imported{context}, {cause}; {outcome}",
                 fix=fix,
@@ -266,6 +268,16 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 severity=severity,
                 data=data,
             )
+            if severity == Severity.INFO:  # advice: said once per distribution and reason, not once per file
+                advice.setdefault((candidates[0], context), []).append(hit)
+            else:
+                yield hit
+    for hits in advice.values():
+        first = hits[0]
+        if len(hits) > 1:
+            more = len(hits) - 1
+            first = replace(first, message=f"{first.message} (also imported by {more} more file{'s' if more > 1 else ''})")
+        yield first
 
 
 class _CallReach:
