@@ -67,7 +67,7 @@ def test_generated_dependencies_and_system_libraries_facts() -> None:
 
 IMAGE_FIELDS = {
     "names", "tags", "versions", "hint", "os_family", "distro", "libc", "slim", "platforms", "gpu", "python",
-    "python_commands", "pip", "conda", "env", "python_packages", "python_packages_partial", "tag_version_of",
+    "python_commands", "pip", "conda", "env", "python_packages", "python_packages_partial", "tag_version_of", "workdir",
     "system_packages", "source", "sources", "notes",
 }
 

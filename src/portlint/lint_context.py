@@ -195,7 +195,12 @@ class LintContext:
             return None
         from portlint.context.image_files import ImageModel
 
-        return ImageModel(self.dockerfile, self.build_context, self.scopes, self.shell)
+        workdirs = {}
+        for base in self.base_images:
+            facts = base.facts if base.kind == "image" else None
+            if facts and facts.get("workdir"):
+                workdirs[base.stage.index] = facts["workdir"]
+        return ImageModel(self.dockerfile, self.build_context, self.scopes, self.shell, workdirs)
 
     @cached_property
     def _environment_builder(self):

@@ -58,6 +58,7 @@ class StageImage:
     opaque: list[tuple[str, int]] = field(default_factory=list)  # (image dir, instruction index)
     workdir: dict[int, str] = field(default_factory=dict)  # instruction index -> WORKDIR in force
     final_workdir: str = "/"
+    declared_dirs: set[str] = field(default_factory=set)  # folders the stage's WORKDIRs name
     mounts: dict[int, list[Mount]] = field(default_factory=dict)  # RUN index -> bind mounts
     external_base: bool = True  # starts from an image (whose contents we do not know)
 
@@ -104,17 +105,32 @@ class StageImage:
         return [p for path, p in self.files.items() if path.endswith(".py") and p.context_path is not None]
 
 
+_GIT_CLONE_VALUE_OPTIONS = frozenset({"-b", "--branch", "--depth", "-o", "--origin", "-c", "--config", "--reference",
+                                      "--separate-git-dir", "-j", "--jobs", "--filter", "-u", "--upload-pack", "--shallow-since"})
+
+
 def _fetched_directories(script: ShellScript, workdir: str) -> list[str]:
     """Folders a RUN fills with files we cannot see: ``git clone URL [DIR]``,
-    ``tar -x … -C DIR``, ``unzip … -d DIR``."""
+    ``tar -x … -C DIR``, ``unzip … -d DIR`` (after the RUN's own ``cd``)."""
     found = []
     for command in script.commands:
         argv = command.effective().argv
         name = argv[0].rsplit("/", 1)[-1] if argv else ""
         words = [w for w in argv[1:] if "$" not in w]
         target = None
+        if name == "cd" and not command.nested:
+            places = [w for w in words if not w.startswith("-")]
+            workdir = posixpath.normpath(posixpath.join(workdir, places[0])) if places else "/root"
+            continue
         if name == "git" and words[:1] == ["clone"]:
-            positional = [w for w in words[1:] if not w.startswith("-")]
+            positional, skip = [], False
+            for word in words[1:]:
+                if skip:
+                    skip = False
+                elif word in _GIT_CLONE_VALUE_OPTIONS:
+                    skip = True
+                elif not word.startswith("-"):
+                    positional.append(word)
             if positional:
                 url = positional[0].rstrip("/")
                 target = positional[1] if len(positional) > 1 else url.rsplit("/", 1)[-1].removesuffix(".git")
@@ -131,11 +147,13 @@ class ImageModel:
     def __init__(
         self, dockerfile: Dockerfile, context: BuildContext, scopes: Scopes,
         shell: Callable[[Instruction], ShellScript] | None = None,
+        base_workdirs: dict[int, str] | None = None,
     ) -> None:
         self.dockerfile = dockerfile
         self.context = context
         self.scopes = scopes
         self.shell = shell
+        self.base_workdirs = base_workdirs or {}  # stage -> the WORKDIR its base image leaves (pytorch: /workspace)
         self.stages: list[StageImage] = []
         for stage in dockerfile.stages:
             self.stages.append(self._build(stage))
@@ -161,6 +179,13 @@ class ImageModel:
             image.opaque = [(d, -1) for d, _ in inherited.opaque]
             image.final_workdir = inherited.final_workdir
             image.external_base = inherited.external_base
+        elif stage.index in self.base_workdirs:
+            image.final_workdir = self.base_workdirs[stage.index]
+        # Folders the stage names as WORKDIR exist when it copies into them (COPY x /workspace
+        # then WORKDIR /workspace builds only if /workspace was a folder already).
+        image.declared_dirs = {image.final_workdir} | {
+            posixpath.normpath(posixpath.join("/", self.scopes.expand(i, i.args.strip().strip("\"'")).value))
+            for i in stage.instructions if i.keyword == "WORKDIR" and i.args.strip().startswith(("/", "$"))}
         workdir = image.final_workdir
         for instruction in stage.instructions:
             image.workdir[instruction.index] = workdir
@@ -256,7 +281,7 @@ class ImageModel:
                 image.put(Placed(target, match, instruction))
 
     def _known_dirs(self, image: StageImage) -> set[str]:
-        return set(image.workdir.values()) | {image.final_workdir} | _STANDARD_DIRS
+        return set(image.workdir.values()) | {image.final_workdir} | image.declared_dirs | _STANDARD_DIRS
 
     def _copy_between(self, image: StageImage, source: StageImage, path: str, dest: str, into_dir: bool, instruction: Instruction) -> None:
         absolute = posixpath.normpath(posixpath.join(source.final_workdir, path))

@@ -399,7 +399,8 @@ class EnvironmentBuilder:
         if not current and not target.value.startswith("/"):
             return ""
         directory = posixpath.normpath(posixpath.join(current, target.value))
-        known = image.has_dir(directory) or image.placed(directory, instruction) is not None
+        known = (image.has_dir(directory) or image.placed(directory, instruction) is not None
+                 or image.is_opaque(directory, instruction) or directory in image.declared_dirs)
         return directory if known else ""
 
     def _expanded(self, instruction, command, assigned: frozenset[str]) -> tuple[tuple[str, ...], tuple[int, ...]]:
@@ -743,6 +744,9 @@ class EnvironmentBuilder:
         extras += [e if e == "*" else canonical(e) for e in self._shell_words(instruction, install.extras)]
         if "$" in path or "://" in path or path.startswith("git+"):
             env.opaque.append(f"project {project}")
+            return
+        if not workdir and not path.startswith("/"):
+            env.opaque.append(f"project {project} (in a folder the build made)")  # cd into a clone
             return
         directory = posixpath.normpath(posixpath.join(workdir, path or "."))
         candidates = {
