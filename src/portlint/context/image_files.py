@@ -112,6 +112,8 @@ _GIT_CLONE_VALUE_OPTIONS = frozenset({"-b", "--branch", "--depth", "-o", "--orig
 def _fetched_directories(script: ShellScript, workdir: str) -> list[str]:
     """Folders a RUN fills with files we cannot see: ``git clone URL [DIR]``,
     ``tar -x … -C DIR``, ``unzip … -d DIR`` (after the RUN's own ``cd``)."""
+    from portlint.dockerfile.shell import positional_words
+
     found = []
     for command in script.commands:
         argv = command.effective().argv
@@ -123,14 +125,7 @@ def _fetched_directories(script: ShellScript, workdir: str) -> list[str]:
             workdir = posixpath.normpath(posixpath.join(workdir, places[0])) if places else "/root"
             continue
         if name == "git" and words[:1] == ["clone"]:
-            positional, skip = [], False
-            for word in words[1:]:
-                if skip:
-                    skip = False
-                elif word in _GIT_CLONE_VALUE_OPTIONS:
-                    skip = True
-                elif not word.startswith("-"):
-                    positional.append(word)
+            positional = positional_words(words[1:], _GIT_CLONE_VALUE_OPTIONS)
             if positional:
                 url = positional[0].rstrip("/")
                 target = positional[1] if len(positional) > 1 else url.rsplit("/", 1)[-1].removesuffix(".git")

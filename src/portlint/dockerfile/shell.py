@@ -48,6 +48,20 @@ _LONG_VALUES = frozenset({"--user", "--group", "--chdir", "--prompt", "--role", 
                           "--kill-after"})
 
 
+def positional_words(words, value_options: frozenset[str]) -> list[str]:
+    """A command's operands: its words less options and the values of ``value_options``
+    (``git clone -b main URL DIR`` -> [URL, DIR])."""
+    found, skip = [], False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in value_options:
+            skip = True
+        elif not word.startswith("-"):
+            found.append(word)
+    return found
+
+
 def _basename(word: str) -> str:
     return word.rsplit("/", 1)[-1]
 

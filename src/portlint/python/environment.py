@@ -136,15 +136,9 @@ def _compiled_from(argv: tuple[str, ...]) -> str | None:
         rest = argv[3:]
     else:
         return None
-    inputs = []
-    skip = False
-    for word in rest:
-        if skip:
-            skip = False
-        elif word in _COMPILE_VALUE_OPTIONS:
-            skip = True
-        elif not word.startswith("-"):
-            inputs.append(word)
+    from portlint.dockerfile.shell import positional_words
+
+    inputs = positional_words(rest, _COMPILE_VALUE_OPTIONS)
     return inputs[0] if inputs else "requirements.in"
 
 
