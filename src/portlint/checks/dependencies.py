@@ -221,13 +221,13 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 else:
                     because = (f"{named} is importable only because {via} depends on it; "
                                f"a new {via} release can drop or change it")
-                yield Hit(
+                advice.setdefault((candidates[0], "transitive"), []).append(Hit(
                     Span(ref.line, column=ref.column),
                     because,
                     fix=f"Install it directly with a pinned version, e.g. {candidates[0]}==<version>",
                     path=where,
                     data=MissingDistribution(candidates, top, True, targets, via=via),
-                )
+                ))  # one warning per distribution: declaring it once fixes every file
                 continue
             if transitive or via is not None:
                 continue
