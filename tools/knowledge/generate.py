@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["make-seed"]:
         parser = argparse.ArgumentParser(prog="generate.py make-seed")
         parser.add_argument("ranking", help="a TSV with name and rank_among_15000_most_downloaded columns")
-        parser.add_argument("--size", type=int, default=5000)
+        parser.add_argument("--size", type=int, default=10000)
         options = parser.parse_args(argv[1:])
         make_seed(Path(options.ranking), options.size)
         return 0

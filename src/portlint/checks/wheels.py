@@ -4,7 +4,7 @@ pip installs a prebuilt wheel when the release has one for the image's CPU, C
 library and CPython version; otherwise it builds the sdist (which needs a compiler
 and headers), or fails with "No matching distribution found" when there is none.
 The package-index data (``portlint.knowledge.package_index``) says which wheels
-every release of about 5,000 distributions has.  Only what resolves to one release
+every release of about 10,000 distributions has.  Only what resolves to one release
 is judged: an exact pin, or a range with an upper bound (pip takes the newest
 release inside it); a bare lower bound lets pip choose a release that works.
 """

@@ -2,7 +2,7 @@
 
 The files in ``generated/`` are written by the maintainers' generator
 (``tools/knowledge/``, which documents the format) from the index itself: which
-distributions provide an import name, and for each release of about 5,000
+distributions provide an import name, and for each release of about 10,000
 distributions its wheel coverage, its Requires-Python and its dependencies.
 Nothing here touches the network.  A lint reads the small index of byte offsets
 once, then only the lines of the distributions it asks about, so a Dockerfile
