@@ -197,8 +197,41 @@ def find_entrypoints(ctx: LintContext, stage_index: int) -> tuple[list[EntryPoin
     runs, has_command = stage_command(ctx, stage_index)
     found: list[EntryPoint] = []
     for instruction, argv, workdir in runs:
-        found.extend(entrypoints_from_argv(argv, instruction, workdir))
+        entries = entrypoints_from_argv(argv, instruction, workdir)
+        if not entries and argv:
+            target = project_scripts(ctx).get(argv[0].rsplit("/", 1)[-1])
+            if target:  # the project's own console script (ENTRYPOINT ["tts"]): it calls module:function
+                module, _, function = target.partition(":")
+                entries = [EntryPoint(instruction, "module", target, workdir, module.strip(),
+                                      factory=function.strip() if function.strip().isidentifier() else None)]
+        found.extend(entries)
     return found, has_command
+
+
+def project_scripts(ctx: LintContext) -> dict[str, str]:
+    """Console scripts the projects copied into the image declare (pyproject's
+    [project.scripts], setup.cfg's and setup.py's console_scripts): command -> module:function."""
+    key = ("project-scripts",)
+    if key in ctx.shared:
+        return ctx.shared[key]
+    from portlint.python import pyproject
+
+    scripts: dict[str, str] = {}
+    images = ctx.images
+    for placed in (images.final.files.values() if images is not None else ()):
+        name = placed.image_path.rsplit("/", 1)[-1]
+        if name not in ("pyproject.toml", "setup.cfg", "setup.py") or not placed.context_path:
+            continue
+        text = ctx.context_text(placed.context_path)
+        if text is None:
+            continue
+        parse = {"pyproject.toml": pyproject.parse_pyproject, "setup.cfg": pyproject.parse_setup_cfg,
+                 "setup.py": pyproject.parse_setup_py}[name]
+        parsed = parse(text.text)
+        for command, target in (parsed.scripts if parsed is not None else {}).items():
+            scripts.setdefault(command, target)
+    ctx.shared[key] = scripts
+    return scripts
 
 
 class ModuleIndex:

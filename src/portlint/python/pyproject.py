@@ -29,6 +29,7 @@ class ProjectDependencies:
     optional_files: dict[str, tuple[str, ...]] = field(default_factory=dict)  # extra -> files
     workspace_members: tuple[str, ...] = ()  # [tool.uv.workspace] members (globs, relative to the project)
     default_groups: tuple[str, ...] | None = None  # [tool.uv] default-groups; None: uv's default, dev
+    scripts: dict[str, str] = field(default_factory=dict)  # console script -> "module:function"
     error: str | None = None
 
 
@@ -164,7 +165,10 @@ def parse_pyproject(text: str) -> ProjectDependencies:
     default_groups = uv.get("default-groups")
     if default_groups == "all":
         default_groups = tuple(groups)
+    scripts = {name: target for table in (project.get("scripts"), project.get("gui-scripts"), poetry.get("scripts"))
+               if isinstance(table, dict) for name, target in table.items() if isinstance(target, str)}
     return ProjectDependencies(
+        scripts=scripts,
         workspace_members=members,
         default_groups=tuple(canonical(g) for g in default_groups) if isinstance(default_groups, (list, tuple)) else None,
         name=name if isinstance(name, str) else None,
@@ -218,8 +222,19 @@ def parse_setup_cfg(text: str) -> ProjectDependencies:
         name=parser.get("metadata", "name", fallback=None),
         dependencies=listed("options", "install_requires"),
         optional=optional,
+        scripts=_entry_point_scripts(listed("options.entry_points", "console_scripts")),
         lines=_declaration_lines(text),
     )
+
+
+def _entry_point_scripts(lines) -> dict[str, str]:
+    """["tts = TTS.bin.synthesize:main", …] -> {"tts": "TTS.bin.synthesize:main"}."""
+    found = {}
+    for line in lines:
+        name, equals, target = line.partition("=")
+        if equals and name.strip() and target.strip():
+            found[name.strip()] = target.split("[")[0].strip()
+    return found
 
 
 def parse_pipfile(text: str) -> ProjectDependencies:
@@ -310,8 +325,17 @@ def parse_setup_py(text: str) -> ProjectDependencies | None:
                 if found is not None:
                     optional[canonical(key.value)], optional_files[canonical(key.value)] = found
     specs, files = requires
-    return ProjectDependencies(dependencies=specs, optional=optional, optional_files=optional_files,
-                               dependency_files=files, lines=_declaration_lines(text))
+    scripts: dict[str, str] = {}
+    entry_points = keywords.get("entry_points")
+    entry_points = bound.get(entry_points.id, entry_points) if isinstance(entry_points, ast.Name) else entry_points
+    if isinstance(entry_points, ast.Dict):
+        for key, value in zip(entry_points.keys, entry_points.values):
+            if isinstance(key, ast.Constant) and key.value in ("console_scripts", "gui_scripts") and isinstance(value, (ast.List, ast.Tuple)):
+                scripts.update(_entry_point_scripts(e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)))
+    name = keywords.get("name")
+    return ProjectDependencies(name=name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else None,
+                               dependencies=specs, optional=optional, optional_files=optional_files,
+                               dependency_files=files, scripts=scripts, lines=_declaration_lines(text))
 
 
 def _callee(func) -> str | None:
