@@ -966,6 +966,10 @@ def _missing_programs(ctx: LintContext, env, image, stage_index: int) -> Iterato
             continue
         if program in seen:
             continue
+        from portlint.python.program import project_scripts
+
+        if program in project_scripts(ctx):
+            continue  # the project's own console script, installed with it
         providers = console_script_distributions(program)
         if not providers:
             continue

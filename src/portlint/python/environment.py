@@ -818,7 +818,8 @@ class EnvironmentBuilder:
                 declared = declared or parsed
                 for spec in [*parsed.dependencies, *self._extras(env, parsed, extras)]:
                     deps.append((spec, Location(found["setup.cfg"], self._declared_line(parsed, spec))))
-        if not deps and "setup.py" in found and "pyproject.toml" not in found and "setup.cfg" not in found:
+        declares = declared is not None and (declared.dependencies or declared.dependency_files)
+        if not deps and not from_files and "setup.py" in found and not declares:  # a pyproject with [build-system] only
             env.file_uses.append(FileUse(instruction, line, posixpath.join(path or ".", "setup.py"),
                                          posixpath.join(directory, "setup.py"), found["setup.py"], "project", True))
             text = self._text(found["setup.py"])
@@ -826,7 +827,7 @@ class EnvironmentBuilder:
             if parsed is None:
                 env.opaque.append("setup.py")  # never executed, and not literal: its requirements stay unknown
             else:
-                declared = declared or parsed
+                declared = parsed
                 for spec in [*parsed.dependencies, *self._extras(env, parsed, extras)]:
                     deps.append((spec, Location(found["setup.py"], self._declared_line(parsed, spec))))
                 project_dir = posixpath.dirname(found["setup.py"])
