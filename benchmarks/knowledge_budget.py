@@ -13,6 +13,8 @@
    difference of the in-process lint time. Budget: 10 ms at most.
 4. Cold start: ``python -m portlint`` on one small Dockerfile, whole process, median,
    for this tree and for ``--baseline-ref``.
+5. What the data adds: the findings on the project's own fixture projects
+   (``tests/fixtures/projects``) with the generated data and with it hidden.
 
 Memory on 1,000 files is measured by ``benchmarks/run.py`` (case b, against hadolint).
 """
@@ -63,10 +65,12 @@ from portlint.registry import build_registry
 registry = build_registry(())
 enabled = enabled_rules(registry, ("PL",))
 context = Path(sys.argv[1])
+dockerfile = sys.argv[4]
 start = time.perf_counter()
-result = lint_target(Target("Dockerfile", context / "Dockerfile", context, ".", context_given=True), Settings(), registry, enabled)
+result = lint_target(Target(dockerfile, context / dockerfile, context, ".", context_given=True), Settings(), registry, enabled)
 elapsed = time.perf_counter() - start
-print(json.dumps({"ms": elapsed * 1000, "opened": sorted(set(opened)), "rules": sorted({f.rule for f in result.findings})}))
+findings = sorted(f"{d['rule']} {d['severity']} {d['path']}:{d['line']} {d['message']}" for d in (f.to_dict() for f in result.findings))
+print(json.dumps({"ms": elapsed * 1000, "opened": sorted(set(opened)), "findings": findings}))
 """
 
 
@@ -78,9 +82,9 @@ def _write(folder: Path, files: dict[str, str]) -> Path:
     return folder
 
 
-def _probe(src: Path, context: Path, mode: str, hidden: Path) -> dict:
+def _probe(src: Path, context: Path, mode: str, hidden: Path, dockerfile: str = "Dockerfile") -> dict:
     env = dict(os.environ, PYTHONPATH=str(src))
-    done = subprocess.run([sys.executable, "-c", _PROBE, str(context), mode, str(hidden)],
+    done = subprocess.run([sys.executable, "-c", _PROBE, str(context), mode, str(hidden), dockerfile],
                           capture_output=True, text=True, env=env, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -114,6 +118,21 @@ def cold_start(src: Path, dockerfile: Path, runs: int) -> float:
         subprocess.run([sys.executable, "-m", "portlint", str(dockerfile)], capture_output=True, env=env)
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times[2:])
+
+
+def data_adds(hidden: Path) -> dict[str, list[str]]:
+    """Per fixture project's Dockerfile, the findings that appear only with the generated data
+    (prefixed +) or only without it (prefixed -)."""
+    changes = {}
+    for project in sorted((ROOT / "tests" / "fixtures" / "projects").iterdir()):
+        for dockerfile in sorted(project.rglob("Dockerfile")):
+            name = dockerfile.relative_to(project).as_posix()
+            with_data = set(_probe(ROOT / "src", project, "data", hidden, name)["findings"])
+            without = set(_probe(ROOT / "src", project, "hidden", hidden, name)["findings"])
+            delta = [f"+ {f}" for f in sorted(with_data - without)] + [f"- {f}" for f in sorted(without - with_data)]
+            if delta:
+                changes[f"{project.name}/{name}"] = delta
+    return changes
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         report["cold_start_ms"] = {"now": round(cold_start(ROOT / "src", small / "Dockerfile", args.runs), 1),
                                    "before": round(cold_start(old_tree / "src", small / "Dockerfile", args.runs), 1)}
         shutil.rmtree(work / "old", ignore_errors=True)
+        report["fixture_findings_the_data_adds"] = data_adds(hidden)
     print(json.dumps(report, indent=1))
     return 0
 
