@@ -488,3 +488,17 @@ def test_never_raises_on_arbitrary_text(script: str) -> None:
 @given(SHELLISH)
 def test_never_raises_on_shellish_text(script: str) -> None:
     check_invariants(script)
+
+
+def test_a_file_fed_to_xargs_pip_install_is_a_requirements_file() -> None:
+    scripts = {
+        "grep -v '^torch' requirements.txt | xargs .venv/bin/pip3 install -f /download": "requirements.txt",
+        "cat reqs.txt | sed 's/x/y/' | xargs -n 1 python -m pip install": "reqs.txt",
+        "xargs -a reqs.txt pip install": "reqs.txt",
+        "xargs pip install < reqs.txt": "reqs.txt",
+    }
+    for script, source in scripts.items():
+        assert parse_shell(script).find("pip", "pip3", "python")[-1].effective().argv[-2:] == ("-r", source)
+    for script in ("cat a.txt b.txt | xargs pip install", "echo numpy | xargs pip install",
+                   "xargs apt-get install -y < apt.txt", "cat reqs.txt | pip install numpy"):
+        assert "-r" not in parse_shell(script).commands[-1].effective().argv

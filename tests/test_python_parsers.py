@@ -107,6 +107,20 @@ def test_poetry_optional_dependencies_belong_to_their_extras() -> None:
     assert parsed.optional == {"awq": ("autoawq>=0.2,<0.3",), "all": ("autoawq>=0.2,<0.3", "vllm==0.6.1")}
 
 
+def test_markers_are_cut_off_as_pip_cuts_them() -> None:
+    text = ("tflite_runtime @ https://example.org/tflite_runtime-2.17.1-cp311-cp311-linux_x86_64.whl; "
+            "platform_machine == 'x86_64'\ntorch; --index-url https://download.pytorch.org/whl/cpu\ntorch ;\n"
+            "numpy==2.1.3;python_version>='3.10'\n")
+    rows = [(r.kind, r.name, r.marker, r.error) for r in parse_requirements(text)]
+    assert rows == [
+        ("url", "tflite-runtime", 'platform_machine == "x86_64"', None),
+        ("requirement", "torch", None, None),
+        ("requirement", "torch", None, None),
+        ("requirement", "numpy", 'python_version >= "3.10"', None),
+    ]
+    assert parse_requirements("numpy==;\n")[0].error
+
+
 def test_crlf_and_names_are_canonical() -> None:
     lines = parse_requirements("PyYAML==6.0.2\r\nscikit_learn>=1.5\r\n")
     assert [(r.name, r.pinned) for r in lines] == [("pyyaml", True), ("scikit-learn", False)]

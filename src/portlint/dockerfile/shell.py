@@ -66,6 +66,52 @@ def _basename(word: str) -> str:
     return word.rsplit("/", 1)[-1]
 
 
+# Commands that print a file given as an operand (or pass their standard input on):
+# name -> (options that take a value, how many leading operands are not files).
+_FILE_READERS: dict[str, tuple[frozenset[str], int]] = {
+    "cat": (frozenset(), 0), "sort": (frozenset({"-k", "-t", "-o"}), 0), "uniq": (frozenset(), 0),
+    "head": (frozenset({"-n", "-c"}), 0), "tail": (frozenset({"-n", "-c"}), 0), "tr": (frozenset(), 2),
+    "cut": (frozenset({"-d", "-f", "-c", "-b"}), 0), "grep": (frozenset({"-e", "-f", "-m", "-A", "-B", "-C"}), 1),
+    "egrep": (frozenset({"-e", "-f", "-m"}), 1), "sed": (frozenset({"-e", "-f"}), 1), "awk": (frozenset({"-F", "-v", "-f"}), 1),
+}
+
+
+def _reads(cmd: SimpleCommand, upstream: str | None) -> str | None:
+    """The file ``cmd`` writes to its standard output, when it only filters one file."""
+    name = cmd.name
+    if name not in _FILE_READERS:
+        return None
+    value_options, leading = _FILE_READERS[name]
+    operands = positional_words(cmd.argv[1:], value_options)
+    if leading and any(w in ("-e", "-f") for w in cmd.argv[1:]):
+        leading = 0  # `grep -e PATTERN FILE`, `sed -e SCRIPT FILE`: the script is an option's value
+    files = operands[leading:]
+    if not files:
+        return upstream or cmd.stdin
+    return files[0] if len(files) == 1 else None
+
+
+def _xargs_input(argv: tuple[str, ...]) -> str | None:
+    """The file of ``xargs -a FILE`` / ``--arg-file=FILE``."""
+    for i, word in enumerate(argv):
+        if word in ("-a", "--arg-file") and i + 1 < len(argv):
+            return argv[i + 1]
+        if word.startswith("--arg-file="):
+            return word.split("=", 1)[1]
+    return None
+
+
+def _is_pip_install(argv: tuple[str, ...]) -> bool:
+    words = [_basename(w) for w in argv[:4]]
+    if not words:
+        return False
+    if words[0].startswith("pip") and words[0][3:].replace(".", "").isdigit() or words[0] == "pip":
+        return "install" in words[1:2]
+    if words[0].startswith("python") and words[1:3] == ["-m", "pip"]:
+        return words[3:4] == ["install"]
+    return words[0] == "uv" and words[1:3] == ["pip", "install"]
+
+
 def _split_assignment(raw: str, value: str) -> tuple[str, str] | None:
     """``NAME=value`` (or ``NAME+=value``) with an unquoted, valid NAME."""
     eq = raw.find("=")
@@ -123,6 +169,7 @@ class SimpleCommand:
     condition: str | None = None  # governing if/elif/while/until condition, case subject or `[ … ] &&` test
     branch: str | None = None  # "then"/"else", "while"/"until", a case pattern like "arm64|aarch64", "&&"/"||"
     word_lines: tuple[int, ...] = ()  # 0-based line of each argv word (a package on a continuation line)
+    stdin: str | None = None  # the file whose lines reach standard input: `< F`, or `cat F |` / `grep -v x F |` before it
 
     def word_line(self, index: int) -> int:
         """The line of ``argv[index]``; the command's own line when it is not known."""
@@ -140,8 +187,14 @@ class SimpleCommand:
             if found is None:
                 break
             start, assigns = found  # start >= 1, so argv shrinks and the loop ends
+            wrapper = cmd
             cmd = replace(cmd, argv=cmd.argv[start:], raw_words=cmd.raw_words[start:],
                           word_lines=cmd.word_lines[start:], assignments=cmd.assignments + tuple(assigns))
+            source = _xargs_input(wrapper.argv[:start]) or wrapper.stdin if wrapper.name == "xargs" else None
+            if source and _is_pip_install(cmd.argv):
+                # `cat requirements.txt | xargs pip install`: pip gets the file's lines as arguments
+                cmd = replace(cmd, argv=cmd.argv + ("-r", source), raw_words=cmd.raw_words + ("-r", source),
+                              word_lines=cmd.word_lines + (cmd.line, cmd.line))
         return cmd
 
 
@@ -497,10 +550,17 @@ class _Parser:
     def _parse_pipeline(self) -> SimpleCommand | None:
         """Returns the command when the pipeline is a single simple command."""
         self._accept("word", "!")
-        cmd = self._parse_command()
+        cmd = first = self._parse_command()
+        flowing = _reads(first, None) if first is not None else None  # the file that flows down the pipe
         while self._accept("op", "|", "|&"):
             self._skip_newlines()
-            self._parse_command()
+            emitted = len(self.out)
+            nxt = self._parse_command()
+            if nxt is not None and flowing and nxt.stdin is None:
+                piped = replace(nxt, stdin=flowing)
+                self.out[emitted:] = [(key, piped if c is nxt else c, sub) for key, c, sub in self.out[emitted:]]
+                nxt = piped
+            flowing = _reads(nxt, flowing) if nxt is not None else None
             cmd = None
         return cmd
 
@@ -523,10 +583,12 @@ class _Parser:
             self._redirect(self._take())
         return None
 
-    def _redirect(self, op: _Tok) -> None:
+    def _redirect(self, op: _Tok) -> str | None:
+        """Consume a redirection; the file it feeds to standard input (`< F`, `0< F`), if any."""
         target = self._expect("word")
         if op.raw.lstrip("0123456789") in ("<<", "<<-"):
             self._heredocs.append((target.value, op.raw.endswith("-")))
+        return target.value if op.raw in ("<", "0<") else None
 
     def _condition(self, keyword: str) -> str:
         """Parse an if/while condition list; return its text."""
@@ -606,6 +668,7 @@ class _Parser:
         words: list[_Tok] = []
         assigns: list[tuple[str, str]] = []
         start = end = -1
+        stdin: str | None = None
         in_test = False  # inside [[ … ]] operators such as && < ( are operands
         while True:
             tok = self._peek()
@@ -616,7 +679,7 @@ class _Parser:
                 end = tok.end
                 continue
             if tok.kind == "redir":
-                self._redirect(self._take())
+                stdin = self._redirect(self._take()) or stdin
                 end = self.pos
                 continue
             if tok.kind != "word":
@@ -644,14 +707,15 @@ class _Parser:
                 return None
         if not words and not assigns:
             return None
-        return self._emit(words, assigns, start, end)
+        return self._emit(words, assigns, start, end, stdin)
 
-    def _emit(self, words: list[_Tok], assigns: list[tuple[str, str]], start: int, end: int) -> SimpleCommand:
+    def _emit(self, words: list[_Tok], assigns: list[tuple[str, str]], start: int, end: int,
+              stdin: str | None = None) -> SimpleCommand:
         cmd = SimpleCommand(
             argv=tuple(w.value for w in words), raw_words=tuple(w.raw for w in words),
             assignments=tuple(assigns), line=self._line(start), text=self.s[start:end].strip(),
             nested=self._base_nested or self._subst > 0, condition=self._cond[0], branch=self._cond[1],
-            word_lines=tuple(self._line(w.start) for w in words),
+            word_lines=tuple(self._line(w.start) for w in words), stdin=stdin,
         )
         self.out.append(((start,), cmd, self._subst > 0))
         index = _inline_script_index(cmd)

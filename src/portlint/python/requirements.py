@@ -123,6 +123,17 @@ def _simple_requirement(body: str, common: dict) -> RequirementLine | None:
                            extras=extras, pinned=exact, **common)
 
 
+def _pip_marker_split(body: str) -> str:
+    """The requirement as pip reads it: pip cuts the marker off at the first ';' (at '; ' when the
+    line starts with a URL) before packaging sees it, so `name @ https://x.whl; marker` and
+    `torch;` with an empty marker install fine although they are not strict PEP 508."""
+    separator = "; " if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", body) else ";"
+    if separator not in body:
+        return body
+    requirement, marker = (part.strip() for part in body.split(separator, 1))
+    return f"{requirement} ; {marker}" if marker else requirement
+
+
 def parse_line(text: str, line: int = 1, end_line: int | None = None, raw: str = "") -> RequirementLine:
     end_line = end_line or line
     ignored = trailing_ignores(raw)
@@ -151,6 +162,7 @@ def parse_line(text: str, line: int = 1, end_line: int | None = None, raw: str =
         target = body.split(";")[0].strip()
         name, exact = _name_from_target(target)
         return RequirementLine(kind="path", target=target, name=name, pinned=exact, **common)
+    body = _pip_marker_split(body)
     simple = _simple_requirement(body, common)
     if simple is not None:
         return simple
