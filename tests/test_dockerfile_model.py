@@ -257,3 +257,10 @@ def test_bad_bytes_are_input_errors(data: bytes, needle: str) -> None:
 
 def test_bom_is_accepted() -> None:
     assert model("\ufeffFROM python:3.12-slim\n").stages[0].base == "python:3.12-slim"
+
+
+def test_shell_form_words_lose_their_quotes_as_in_buildkit() -> None:
+    from portlint.dockerfile.model import split_words
+
+    assert split_words('"pyproject.toml" \'a b.txt\' ./') == ("pyproject.toml", "a b.txt", "./")
+    assert split_words('  src/  "" /dst ') == ("src/", "", "/dst")

@@ -205,7 +205,7 @@ def _copy_sources(dockerfile) -> list[str]:
     for instruction in dockerfile.instructions:
         if instruction.keyword not in ("COPY", "ADD") or instruction.heredocs or instruction.flag("from") is not None:
             continue
-        words = list(instruction.json_args) if instruction.json_args is not None else instruction.args.split()
+        words = list(instruction.words)
         for word in words[:-1]:
             if not any(c in word for c in "$*?[") and "://" not in word and not word.startswith(("/", "~", "..")):
                 sources.append(word)

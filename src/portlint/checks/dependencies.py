@@ -1063,7 +1063,7 @@ def _under_volume(ctx: LintContext, path: str) -> bool:
     for instruction in ctx.dockerfile.stages[-1].instructions:
         if instruction.keyword != "VOLUME":
             continue
-        volumes = instruction.json_args or tuple(instruction.args.split())
+        volumes = instruction.words
         if any(path == v or path.startswith(v.rstrip("/") + "/") for v in volumes):
             return True
     return False
@@ -1082,7 +1082,7 @@ def copy_source_missing(ctx: LintContext) -> Iterator[Hit]:
     for instruction in ctx.dockerfile.instructions:
         if instruction.keyword not in ("COPY", "ADD") or instruction.heredocs or instruction.flag("from") is not None:
             continue
-        words = list(instruction.json_args) if instruction.json_args is not None else instruction.args.split()
+        words = list(instruction.words)
         sources = words[:-1]
         dashed = next((w for w in sources if TYPOGRAPHIC_FLAG.match(w)), None)
         if dashed is not None:

@@ -137,7 +137,7 @@ def unverified_remote_add(ctx: LintContext) -> Iterator[Hit]:
     for instruction in ctx.dockerfile.instructions:
         if instruction.keyword != "ADD" or instruction.flag("checksum") is not None:
             continue
-        sources = list(instruction.json_args or instruction.args.split())[:-1]
+        sources = list(instruction.words)[:-1]
         for source in sources:
             if re.match(r"^https?://", source, re.I):
                 yield Hit(

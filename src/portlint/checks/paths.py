@@ -30,7 +30,7 @@ _HOME_PATH = re.compile(
 def _copy_sources(instruction: Instruction) -> list[str]:
     if instruction.keyword not in ("COPY", "ADD") or instruction.heredocs or instruction.flag("from") is not None:
         return []
-    words = list(instruction.json_args) if instruction.json_args is not None else instruction.args.split()
+    words = list(instruction.words)
     return [w for w in words[:-1] if "://" not in w and not w.startswith("git@")]
 
 
@@ -107,11 +107,11 @@ def windows_path(ctx: LintContext) -> Iterator[Hit]:
     for instruction in ctx.dockerfile.instructions:
         words: list[str] = []
         if instruction.keyword in ("COPY", "ADD") and not instruction.heredocs:
-            words = list(instruction.json_args) if instruction.json_args is not None else instruction.args.split()
+            words = list(instruction.words)
             if instruction.flag("from") is not None:
                 words = words[-1:]
         elif instruction.keyword in ("WORKDIR", "VOLUME"):
-            words = list(instruction.json_args or instruction.args.split())
+            words = list(instruction.words)
         for word in words:
             if "://" in word:
                 continue
@@ -147,7 +147,7 @@ def _image_users(ctx: LintContext) -> set[str]:
             owner = instruction.flag("chown")
             if owner:
                 users.add(owner.split(":")[0])
-            words = list(instruction.json_args) if instruction.json_args is not None else instruction.args.split()
+            words = list(instruction.words)
             made = _IMAGE_HOME.match(words[-1]) if words else None
             if made:
                 users.add(made.group(1))

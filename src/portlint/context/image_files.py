@@ -201,7 +201,7 @@ class ImageModel:
         return image
 
     def _copy(self, image: StageImage, instruction: Instruction, workdir: str) -> None:
-        words = list(instruction.json_args) if instruction.json_args is not None else instruction.args.split()
+        words = list(instruction.words)
         if instruction.heredocs or len(words) < 2:
             if len(words) >= 1:
                 dest = posixpath.join(workdir, self.scopes.expand(instruction, words[-1]).value)

@@ -11,6 +11,31 @@ from portlint.dockerfile.heredocs import Heredoc
 from portlint.dockerfile.source import SourceText
 
 
+def split_words(text: str) -> tuple[str, ...]:
+    words: list[str] = []
+    current: list[str] = []
+    quote = ""
+    started = False
+    for char in text:
+        if quote:
+            if char == quote:
+                quote = ""
+            else:
+                current.append(char)
+        elif char in "'\"":
+            quote, started = char, True
+        elif char in " \t\r\n":
+            if started:
+                words.append("".join(current))
+                current, started = [], False
+        else:
+            current.append(char)
+            started = True
+    if started:
+        words.append("".join(current))
+    return tuple(words)
+
+
 @dataclass(frozen=True, slots=True)
 class Flag:
     """A --name=value flag of an instruction."""
@@ -41,6 +66,14 @@ class Instruction:
     @property
     def is_json(self) -> bool:
         return self.json_args is not None
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The arguments as BuildKit reads them: the exec form's list, or the shell form split
+        at blanks outside quotes, with the quotes removed (`COPY "a b.txt" ./` copies `a b.txt`)."""
+        if self.json_args is not None:
+            return self.json_args
+        return split_words(self.args)
 
     def flag(self, name: str) -> str | None:
         """The value of the last ``--name=value`` flag ('' for a bare flag), or None."""

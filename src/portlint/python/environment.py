@@ -444,7 +444,7 @@ class EnvironmentBuilder:
             env.extra_distributions.setdefault(dist, extra)
         for dist, extra in donor.optional_extras.items():
             env.optional_extras.setdefault(dist, extra)
-        words = list(instruction.json_args) if instruction.json_args is not None else instruction.args.split()
+        words = list(instruction.words)
         if any(w.rstrip("/") == "" for w in words[:-1]):  # COPY --from=base / /: the whole file system, base image included
             env.base_roots = tuple(dict.fromkeys(env.base_roots + donor.base_roots))
             env.base_packages = env.base_packages | donor.base_packages
