@@ -171,6 +171,8 @@ def test_setup_cfg_pipfile_and_environment_yml() -> None:
         "  - pip\n  - pip:\n      - mlflow==2.17.0\n      - \"tqdm\"\nvariables:\n  A: 1\n"
     )
     assert (conda, pip, error) == (("python=3.11", "numpy=1.26.4", "pip"), ("mlflow==2.17.0", "tqdm"), None)
+    exported = "name: env\nchannels:\n- defaults\ndependencies:\n- flask=2.3.3=py310_0\n- pip:\n  - gunicorn==21.2.0\nprefix: /opt/x\n"
+    assert parse_environment_yml(exported) == (("flask=2.3.3=py310_0",), ("gunicorn==21.2.0",), None)
 
 
 SERVICE = '''\

@@ -270,7 +270,7 @@ def parse_environment_yml(text: str) -> tuple[tuple[str, ...], tuple[str, ...], 
             continue
         indent = len(line) - len(line.lstrip())
         stripped = line.strip()
-        if indent == 0:
+        if indent == 0 and not (in_dependencies and stripped.startswith("- ")):  # `conda env export` puts the list at column 0
             in_dependencies = stripped.startswith("dependencies:")
             pip_indent = None
             continue
