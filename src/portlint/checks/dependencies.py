@@ -123,6 +123,12 @@ def _follow_imports(ctx: LintContext, index, starts: list[str], roots: list[str]
         if parsed is None:
             continue
         package_dir = posixpath.dirname(path)
+        if not eager_only:  # a module named in a string may be imported by name, at some point
+            for name in parsed.named_modules:
+                module = name.split(":")[0]
+                queue.extend(index.files_for(module, roots))
+                if "." in module:  # "orders.apps.OrdersConfig": a class in orders/apps.py
+                    queue.extend(index.files_for(module.rsplit(".", 1)[0], roots))
         for ref in parsed.imports:
             if eager_only and (ref.in_function or ref.optional or ref.module_condition):
                 continue
@@ -215,17 +221,26 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
             where = f"{placed.context_path}"
             if transitive and via is not None:
                 named = f"'{top}'{'' if candidates[0] == top.lower() else f' ({candidates[0]})'}"
+                lock = via[5:] if via.startswith("lock:") else env.locked_packages.get(candidates[0])
                 if via.startswith("lock:"):
-                    because = (f"{named} is importable only because {via[5:]} pins it as another package's dependency; "
+                    because = (f"{named} is importable only because {lock} pins it as another package's dependency; "
                                "re-locking drops it once no package you declare needs it")
+                elif lock:
+                    because = (f"{named} is importable only because {via} depends on it; {lock} pins it for now, "
+                               f"and re-locking drops or changes it once {via} no longer needs it")
                 else:
                     because = (f"{named} is importable only because {via} depends on it; "
                                f"a new {via} release can drop or change it")
-                advice.setdefault((candidates[0], "transitive"), []).append(Hit(
+                warn = not TEST_FILE.search(placed.context_path) and _may_run(image_path, reachable, later)
+                if not warn:
+                    because += " (in a file the container's command does not run)"
+                warn = warn and not lock  # a locked build stays as it is until someone re-locks: advice
+                advice.setdefault((candidates[0], "transitive", warn), []).append(Hit(
                     Span(ref.line, column=ref.column),
                     because,
                     fix=f"Install it directly with a pinned version, e.g. {candidates[0]}==<version>",
                     path=where,
+                    severity=None if warn else Severity.INFO,
                     data=MissingDistribution(candidates, top, True, targets, via=via),
                 ))  # one warning per distribution: declaring it once fixes every file
                 continue
@@ -440,6 +455,11 @@ def _candidates_text(candidates: tuple[str, ...], module: str = "") -> str:
     return "'" + "', '".join(shown[:-1]) + f"' or '{shown[-1]}'"
 
 
+def _may_run(image_path: str, reachable: set[str] | None, later: set[str]) -> bool:
+    """Whether the container's program can execute the file: always, when its command is unknown."""
+    return reachable is None or image_path in reachable or image_path in later
+
+
 def _import_severity(ref, context_path: str, image_path: str, reachable, opaque: str,
                      unknown_base: str | None = None, later: set[str] = frozenset(),
                      unknown_deps: list[str] = ()) -> tuple[Severity | None, str]:
@@ -455,6 +475,8 @@ def _import_severity(ref, context_path: str, image_path: str, reachable, opaque:
         others = f" or {len(unknown_deps) - 1} other" if len(unknown_deps) > 1 else ""
         return Severity.INFO, (f" (unless {unknown_deps[0]}{others} brings it: portlint does not know what "
                                f"{'they depend' if others else 'it depends'} on)")
+    if not _may_run(image_path, reachable, later):
+        return Severity.INFO, " by a module the container's command does not import"
     if ref.in_function and not TEST_FILE.search(context_path):
         return Severity.WARNING, " inside a function (the container starts, and fails once that code runs)"
     if ref.module_condition and not TEST_FILE.search(context_path):
@@ -464,11 +486,9 @@ def _import_severity(ref, context_path: str, image_path: str, reachable, opaque:
         return None, ""
     if TEST_FILE.search(context_path):
         return Severity.INFO, " by a test, script or docs file"
-    if reachable is not None and image_path in later:
+    if reachable is not None:
         return Severity.WARNING, (" by a module the container's command imports only later (inside a function "
                                   "or under a condition)")
-    if reachable is not None:
-        return Severity.WARNING, " by a module the container's command does not import"
     return Severity.WARNING, " (the image's command does not show which modules it runs, so this may never run)"
 
 

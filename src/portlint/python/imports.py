@@ -69,6 +69,9 @@ class ModuleImports:
     error: str | None = None
     functions: tuple[FunctionInfo, ...] = ()
     module_calls: tuple[CallSite, ...] = ()  # made when the module is imported
+    # dotted names in string literals ("shop.urls", "orders.apps.OrdersConfig"): modules a
+    # framework imports by name (Django settings and URLconfs, Celery, importlib, plugins)
+    named_modules: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -267,6 +270,9 @@ class _Collector(ast.NodeVisitor):
     visit_AsyncFunctionDef = _function
 
 
+_DOTTED_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?::[A-Za-z_][A-Za-z0-9_]*)?$")
+
+
 def parse_imports(source: str | bytes, filename: str = "<unknown>") -> ModuleImports:
     try:
         if isinstance(source, bytes):
@@ -283,5 +289,10 @@ def parse_imports(source: str | bytes, filename: str = "<unknown>") -> ModuleImp
         collector.visit(tree)
     except RecursionError:
         return ModuleImports(tuple(collector.found), "nesting too deep to analyse completely")
+    named = tuple(dict.fromkeys(
+        node.value for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) <= 200
+        and _DOTTED_NAME.match(node.value)
+    ))
     return ModuleImports(tuple(collector.found), functions=tuple(collector.functions),
-                         module_calls=tuple(collector.module_calls))
+                         module_calls=tuple(collector.module_calls), named_modules=named)
