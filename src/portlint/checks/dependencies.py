@@ -108,6 +108,25 @@ def _reachable(ctx: LintContext, image, index, starts_out: set[str] | None = Non
     return eager
 
 
+def command_files(ctx: LintContext) -> tuple[set[str], set[str]] | None:
+    """(image paths the container's command may execute, the ones it runs as scripts);
+    None when the command does not show what it runs."""
+    key = "command-files"
+    if key not in ctx.shared:
+        from portlint.python.program import ModuleIndex
+
+        _, image = _final(ctx)
+        found = None
+        if image is not None:
+            starts: set[str] = set()
+            later: set[str] = set()
+            reachable = _reachable(ctx, image, ModuleIndex(image), starts, None, later)
+            if reachable is not None:
+                found = (reachable | later, starts)
+        ctx.shared[key] = found
+    return ctx.shared[key]
+
+
 def _follow_imports(ctx: LintContext, index, starts: list[str], roots: list[str], eager_only: bool) -> set[str]:
     """The files the start files import, and theirs.  ``eager_only``: only the imports a
     module runs as it loads (at module level, unconditionally), so what a function or a

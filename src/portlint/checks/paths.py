@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from portlint.diagnostics import Hit, Span
+from portlint.diagnostics import Hit, Severity, Span
 from portlint.dockerfile.model import Instruction
 from portlint.lint_context import LintContext
 from portlint.registry import check
@@ -288,7 +288,7 @@ _HOST_PATH_MARKERS = tuple(marker.encode() for marker in _HOST_PATH_TEXT)
 
 
 @lru_cache(maxsize=512)
-def _string_constants(path: str, only_opened: bool = False) -> tuple[tuple[int, int, str], ...]:
+def _string_constants(path: str, only_opened: bool = False) -> tuple[tuple[int, int, str, bool], ...]:
     """(line, column, value) of string literals that name a path on their own: not docstrings,
     not text that merely contains a path (a sample stack trace, a template), not the operands
     of a comparison or an assert (a test's expectation), not under a platform check."""
@@ -317,11 +317,29 @@ _FILE_CALLS = frozenset(
 _PLATFORM_TEST = re.compile(r"sys\.platform|os\.name|platform\.system|IS_WINDOWS|is_windows|WINDOWS|win32|darwin", re.I)
 
 
+# Keyword arguments whose text a user reads, not a path the code opens: a UI's example value
+# (gr.Textbox(placeholder="/home/me/audio.wav")), a CLI's help.
+_UI_TEXT_KEYWORDS = frozenset({"placeholder", "label", "info", "help", "description", "examples", "example",
+                               "title", "hint", "metavar", "tooltip"})
+# Windows' own folders (a default for %SYSTEMROOT%), never the author's files.
+_WINDOWS_SYSTEM = re.compile(r"^[A-Za-z]:\\+(Windows|Program Files|ProgramData)\b", re.I)
+
+
+def _is_main_test(test: ast.expr) -> bool:
+    """`__name__ == "__main__"`, either way round."""
+    if not (isinstance(test, ast.Compare) and len(test.comparators) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return any(isinstance(n, ast.Name) and n.id == "__name__" for n in sides) and any(
+        isinstance(n, ast.Constant) and n.value == "__main__" for n in sides)
+
+
 class _PathLiterals(ast.NodeVisitor):
     """String literals that are a host path by themselves, where the code would open them."""
 
     def __init__(self, only_opened: bool = False) -> None:
-        self.found: list[tuple[int, int, str]] = []
+        self.found: list[tuple[int, int, str, bool]] = []  # (line, column, value, under `if __name__ == "__main__"`)
+        self.in_main = 0
         self.skipped = 0  # inside an assert, a comparison or a platform branch
         self.only_opened = only_opened  # keep only literals passed straight to a file call
         self.opening = 0
@@ -348,7 +366,11 @@ class _PathLiterals(ast.NodeVisitor):
         self._skip([node.left, *node.comparators])
 
     def visit_If(self, node: ast.If | ast.IfExp) -> None:
-        if _PLATFORM_TEST.search(ast.dump(node.test)):
+        if isinstance(node, ast.If) and _is_main_test(node.test):
+            self.in_main += 1
+            self.generic_visit(node)
+            self.in_main -= 1
+        elif _PLATFORM_TEST.search(ast.dump(node.test)):
             branches = [node.body, node.orelse] if isinstance(node, ast.IfExp) else [*node.body, *node.orelse]
             self._skip(branches)
         else:
@@ -362,7 +384,7 @@ class _PathLiterals(ast.NodeVisitor):
         self.visit(func)
         opening = name in _FILE_CALLS
         self.opening += opening
-        for argument in [*node.args, *(k.value for k in node.keywords)]:
+        for argument in [*node.args, *(k.value for k in node.keywords if k.arg not in _UI_TEXT_KEYWORDS)]:
             self.visit(argument)
         self.opening -= opening
 
@@ -374,7 +396,7 @@ class _PathLiterals(ast.NodeVisitor):
             return
         stripped = value.strip().strip("'\"")
         if stripped.startswith(_HOST_PATH_TEXT) or _WINDOWS_DRIVE.match(stripped):
-            self.found.append((node.lineno, node.col_offset + 1, value))
+            self.found.append((node.lineno, node.col_offset + 1, value, self.in_main > 0))
 
 
 @check("PL306")
@@ -383,23 +405,34 @@ def host_path_in_source(ctx: LintContext) -> Iterator[Hit]:
         return
     from portlint.checks.dependencies import TEST_FILE
 
+    from portlint.checks.dependencies import command_files
+
     users = _image_users(ctx)
+    known = command_files(ctx)
     for placed in sorted(ctx.images.final.python_files(), key=lambda p: p.image_path):
         # A test's strings are mostly fixtures and expectations: there only a path it opens counts.
         only_opened = bool(TEST_FILE.search(placed.context_path))
-        for line, column, value in _string_constants(str(ctx.context_dir / placed.context_path), only_opened):
+        literals = _string_constants(str(ctx.context_dir / placed.context_path), only_opened)
+        if not literals:
+            continue
+        runs = known is None or placed.image_path in known[0]
+        as_script = known is None or placed.image_path in known[1]
+        for line, column, value, in_main in literals:
             found = host_home_match(value, users)
-            if found is None and _WINDOWS_DRIVE.match(value) and "\\" in value:
+            if found is None and _WINDOWS_DRIVE.match(value) and "\\" in value and not _WINDOWS_SYSTEM.match(value):
                 found = value[:40]
             if found is None:
                 continue
+            never = not runs or (in_main and not as_script)
             yield Hit(
                 Span(line, column=column),
                 f"'{value[:80]}' is a path on the author's machine; in the container (copied to "
-                f"{placed.image_path}) it does not exist and the code fails with FileNotFoundError",
+                f"{placed.image_path}) it does not exist and the code fails with FileNotFoundError"
+                + (" if it ever runs there: the container's command does not run this code" if never else ""),
                 fix="Read the location from an environment variable or argument (os.environ['DATA_DIR']) "
                 "and mount or copy the data into the image",
                 path=placed.context_path,
+                severity=Severity.INFO if never else None,
             )
 
 
