@@ -131,6 +131,9 @@ def _follow_imports(ctx: LintContext, index, starts: list[str], roots: list[str]
     """The files the start files import, and theirs.  ``eager_only``: only the imports a
     module runs as it loads (at module level, unconditionally), so what a function or a
     flag imports later is left out."""
+    from portlint.python.imports import stdlib_modules
+
+    stdlib = stdlib_modules()
     reachable: set[str] = set()
     queue = list(starts)
     while queue:
@@ -162,6 +165,8 @@ def _follow_imports(ctx: LintContext, index, starts: list[str], roots: list[str]
                         if candidate in index.by_path:
                             queue.append(candidate)
                 continue
+            if ref.module.split(".")[0] in stdlib:
+                continue  # `import io` is the standard library's, not a utils/io.py of the project
             modules = [ref.module] + [f"{ref.module}.{n}" for n in ref.names]
             for module in modules:
                 queue.extend(index.files_for(module, roots + [package_dir]))
