@@ -103,6 +103,7 @@ class StageEnvironment:
     opaque: list[str] = field(default_factory=list)  # reasons something unnamed is installed
     file_uses: list[FileUse] = field(default_factory=list)
     unpinned: list[Installed] = field(default_factory=list)
+    pinned_names: set[str] = field(default_factory=set)  # distributions some install of the stage pins exactly
     local_references: list[LocalReference] = field(default_factory=list)
     system_installs: list[SystemInstall] = field(default_factory=list)
     system_packages: set[str] = field(default_factory=set)
@@ -189,6 +190,10 @@ def _build_source(argv: tuple[str, ...]) -> str:
     return "."
 
 
+_UPGRADES = frozenset({"-U", "--upgrade", "--force-reinstall", "-I", "--ignore-installed", "--reinstall"})
+_BARE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?")
+
+
 def _requirement_parser():
     from portlint.python.requirements import parse_requirements
 
@@ -205,6 +210,7 @@ class EnvironmentBuilder:
         self._reported_files: set[str] = set()
         self.read_files: set[str] = set()  # every context dependency file the build reads
         self.environments: list[StageEnvironment] = []
+        self._upgrading = False  # the install command being applied replaces what is there (-U)
         for stage in ctx.dockerfile.stages:
             self.environments.append(self._build(stage))
         self._resolve_wheel_installs()
@@ -515,6 +521,8 @@ class EnvironmentBuilder:
             self._system(env, install, instruction, line)
             return
         env.runs_python_installs = True
+        # conda runs an environment file's pip section as `pip install -U -r …`
+        self._upgrading = install.tool == "conda" or bool(_UPGRADES & install.options)
         workdir = self._workdir(image, instruction)
         if install.tool == "conda":
             self._conda(env, install, instruction, line, image, workdir)
@@ -541,10 +549,26 @@ class EnvironmentBuilder:
             self._project(env, install, project, instruction, line, image, workdir, constraints_pins)
 
     def _record(self, env: StageEnvironment, item: Installed, constraints_pins: set[str], locked: bool = False) -> None:
+        if ";" in item.requirement and not self._marker_may_apply(env, item.requirement):
+            return  # `pywin32; sys_platform == "win32"`: pip skips the line in this image
         pinned = item.pinned or locked or item.name in constraints_pins
-        if not pinned and item.name not in _TOOLING:
+        if pinned:
+            env.pinned_names.add(item.name)
+        elif item.name in env.base_packages and not self._upgrading and _BARE.fullmatch(item.requirement.strip()):
+            pass  # bare `torch` on pytorch/pytorch:2.3.1: pip keeps the base image's (tag-pinned) release
+        elif item.name not in _TOOLING:
             env.unpinned.append(item)
         env.installed[item.name] = item
+
+    def _marker_may_apply(self, env: StageEnvironment, requirement: str) -> bool:
+        from portlint.python.interpreter import image_python
+        from portlint.python.markers import may_apply
+
+        parsed = _requirement_parser()(requirement)
+        if not parsed or not parsed[0].marker:
+            return True
+        python = image_python(self.ctx, env.stage)
+        return may_apply(parsed[0].marker, python.version if python else None)
 
     def _add_requirement(self, env, spec: str, where: Location, instruction, tool: str, pins: set[str], image) -> None:
         parse = _requirement_parser()

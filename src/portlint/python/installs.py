@@ -127,7 +127,8 @@ def _split_pip(words: tuple[str, ...], line: int, tool: str, word_lines: tuple[i
         elif word.startswith("-"):
             options.add(option)
             step = 1
-        elif word.startswith((".", "/", "~")) or word.endswith((".whl", ".tar.gz", ".zip")) or "://" in word:
+        elif (word.startswith((".", "/", "~")) or word.endswith((".whl", ".tar.gz", ".zip")) or "://" in word
+              or ("/" in word.split("[")[0] and "@" not in word and ";" not in word)):  # `pkg/`: a name has no slash, pip takes a path
             if any(c in word for c in "*?$") or "://" in word or word.endswith((".whl", ".tar.gz", ".zip")):
                 if " @ " not in word:
                     opaque = True
