@@ -272,3 +272,16 @@ def test_parsers_never_raise(text: str) -> None:
     parse_imports(text)
     ignore = parse_dockerignore(text)
     ignore.is_excluded("a/b.py")
+
+
+def test_what_pins_one_release() -> None:
+    from portlint.python.environment import Location, conda_installed
+
+    pinned = {spec: conda_installed(spec, Location(None, 1), None).pinned
+              for spec in ("jpeg=9e", "tzdata=2022f", "numpy=1.26", "numpy=1.26.4", "flask=0.12.2=py35_0", "libx=1.2b*")}
+    assert pinned == {"jpeg=9e": True, "tzdata=2022f": True, "numpy=1.26": False, "numpy=1.26.4": True,
+                      "flask=0.12.2=py35_0": True, "libx=1.2b*": False}
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    archives = [f"tts @ https://github.com/o/r/archive/{sha}.zip", f"https://github.com/o/r/archive/{sha}.tar.gz",
+                "https://github.com/o/r/archive/main.zip"]
+    assert [parse_requirements(a)[0].pinned for a in archives] == [True, True, False]

@@ -750,6 +750,8 @@ def unpinned_python_dependency(ctx: LintContext) -> Iterator[Hit]:
     by_place: dict[tuple[str | None, int], list] = {}
     for env in ctx.environments:
         for item in env.unpinned:
+            if item.requirement.split("@")[-1].strip().startswith("file:"):
+                continue  # a local path (PL207 says whether it is there), not a moving ref
             if item.name in env.pinned_names:
                 continue  # `flask` and `flask==3.0.3` in one install (or a library's range under the app's pin)
             where = item.where

@@ -1177,5 +1177,9 @@ def conda_installed(spec: str, where: Location, instruction: Instruction) -> Ins
     name, version = match.group(1), match.group(2).strip()
     if canonical(name) == "python":
         return None
-    pinned = version.startswith("==") or bool(re.match(r"^=?\d+\.\d+\.\d+", version.lstrip("=")) and version.startswith("=") and "*" not in version)
+    # `=1.26` matches 1.26.*; `=1.26.4`, `=9e`, `=2022f` (a letter ends the release) and `=1.2=py310_0`
+    # (a build string) name one release
+    bare = version.lstrip("=")
+    pinned = version.startswith("==") or (version.startswith("=") and "*" not in version and bool(
+        re.match(r"^\d+\.\d+\.\d+", bare) or re.match(r"^\d[\d.]*[A-Za-z][A-Za-z0-9]*(=|$)", bare) or "=" in bare))
     return Installed(conda_distribution(name), spec, pinned, where, instruction, "conda")

@@ -21,7 +21,8 @@ _OPTION_WITH_VALUE = re.compile(
 _WHEEL = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._]*?)-(?P<version>\d[^-]*)(-\d[^-]*)?-[^-]+-[^-]+-[^-]+\.whl$")
 _SDIST = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*?)-(?P<version>\d[A-Za-z0-9.+!-]*)\.(tar\.gz|zip|tar\.bz2)$")
 _EGG = re.compile(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
-_COMMIT = re.compile(r"@[0-9a-f]{40}(?:#|$)")
+# at a commit: `git+https://…@<sha>`, or a forge's archive of a commit (…/archive/<sha>.zip)
+_COMMIT = re.compile(r"@[0-9a-f]{40}(?:#|$)|/archive/(?:refs/[a-z]+/)?[0-9a-f]{40}\.(?:zip|tar\.gz)(?:#|$)")
 _HASH_FRAGMENT = re.compile(r"#sha(256|384|512)=")
 
 
