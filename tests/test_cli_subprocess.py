@@ -107,8 +107,8 @@ def test_missing_default_dockerfile_on_the_fast_path(tmp_path: Path) -> None:
 def test_findings_sharing_a_line_come_out_in_the_same_order_every_run(tmp_path: Path) -> None:
     """Two PL204 findings on one line: the report must not depend on hash randomization."""
     (tmp_path / "Dockerfile").write_text("FROM python:3.12.7-slim\nCOPY . /usr/src\nRUN pip install --no-cache-dir flask==3.0.3\n")
-    (tmp_path / "requirements.txt").write_text("flask==3.0.3\n")
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1"\ndependencies = ["flask==3.0.3"]\n')
+    (tmp_path / "requirements.txt").write_text("flask==3.0.3\nnumpy==2.1.3\n")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1"\ndependencies = ["flask==3.0.3", "numpy==2.1.3"]\n')
     outputs = set()
     for seed in ("1", "2", "3", "4"):
         env = dict(os.environ, PYTHONHASHSEED=seed)

@@ -581,10 +581,16 @@ def requirements_never_installed(ctx: LintContext) -> Iterator[Hit]:
         if pyproject in copied and not reads_project and _declares_dependencies(ctx, pyproject):
             candidates.append(pyproject)
     final_stage = ctx.dockerfile.stages[-1]
+    installed = set().union(*(e.installed for e in ctx.environments), *(e.base_packages for e in ctx.environments))
     for candidate in dict.fromkeys(candidates):
         if posixpath.basename(candidate) in read_names:
             continue  # a script the build runs installs it
         placed = copied.get(candidate)
+        if placed is None and (not copied or _another_dockerfile_names(ctx, posixpath.basename(candidate))):
+            continue  # the list of a sibling image built from the same context, or an image of nothing from it
+        declared = _declared_names(ctx, candidate)
+        if declared is not None and declared <= installed:
+            continue  # the RUN lines install everything it declares (or it declares nothing)
         anchor = placed.instruction if placed is not None else final_stage.from_
         if placed is None:
             how = "sits in the build context"
@@ -725,6 +731,68 @@ def _install_fix(candidate: str) -> str:
     if posixpath.basename(candidate).startswith("environment"):
         return f"RUN conda env update -n base -f {candidate}"
     return f"COPY {candidate} . then RUN pip install --no-cache-dir -r {posixpath.basename(candidate)}"
+
+
+def _declared_names(ctx: LintContext, path: str) -> set[str] | None:
+    """The distributions a dependency file declares; None when it cannot be read."""
+    from portlint.python.pyproject import parse_environment_yml, parse_pipfile, parse_pyproject
+    from portlint.python.requirements import canonical, parse_requirements
+
+    text = ctx.context_text(path)
+    if text is None:
+        return None
+    name = posixpath.basename(path)
+    if name.startswith("environment."):
+        conda, pip, error = parse_environment_yml(text.text)
+        if error:
+            return None
+        names = {canonical(c.split("::")[-1].split("=")[0].split("<")[0].split(">")[0].strip()) for c in conda}
+        names |= {r.name for r in parse_requirements("\n".join(pip)) if r.name}
+        return names - {"python", "pip"}
+    if name == "Pipfile":
+        specs = parse_pipfile(text.text).dependencies
+    elif name == "pyproject.toml":
+        parsed = parse_pyproject(text.text)
+        if parsed.error:
+            return None
+        specs = parsed.dependencies
+    else:
+        lines = parse_requirements(text.text)
+        if any(r.kind in ("include", "constraint", "editable", "path") or r.error for r in lines):
+            return None  # what it brings in besides its own lines is not read here
+        return {r.name for r in lines if r.name}
+    return {r.name for r in parse_requirements("\n".join(specs)) if r.name}
+
+
+def _another_dockerfile_names(ctx: LintContext, file_name: str) -> bool:
+    """Whether a Dockerfile beside this one, or at the context root, mentions the file: the
+    context serves several images, and the file is another image's list."""
+    key = ("dockerfiles-naming", file_name)
+    if key not in ctx.shared:
+        found = False
+        own = ctx.dockerfile_path.resolve() if ctx.dockerfile_path is not None else None
+        folders = {own.parent} if own is not None else set()
+        if ctx.context_dir is not None:
+            folders.add(ctx.context_dir.resolve())
+        for folder in folders:
+            try:
+                entries = sorted(folder.iterdir())
+            except OSError:
+                continue
+            for entry in entries:
+                lowered = entry.name.lower()
+                if entry == own or "dockerfile" not in lowered or not entry.is_file():
+                    continue
+                try:
+                    if entry.stat().st_size < 1 << 20 and file_name in entry.read_text(encoding="utf-8", errors="replace"):
+                        found = True
+                        break
+                except OSError:
+                    continue
+            if found:
+                break
+        ctx.shared[key] = found
+    return ctx.shared[key]
 
 
 def _declares_dependencies(ctx: LintContext, path: str) -> bool:
