@@ -285,3 +285,14 @@ def test_what_pins_one_release() -> None:
     archives = [f"tts @ https://github.com/o/r/archive/{sha}.zip", f"https://github.com/o/r/archive/{sha}.tar.gz",
                 "https://github.com/o/r/archive/main.zip"]
     assert [parse_requirements(a)[0].pinned for a in archives] == [True, True, False]
+
+
+def test_markers_false_in_a_linux_container_with_the_images_python() -> None:
+    from portlint.python.markers import may_apply
+
+    assert not may_apply('python_version < "3.10"', "3.10")
+    assert not may_apply('platform_system == "Windows"') and not may_apply('sys_platform == "darwin"', "3.12")
+    assert may_apply('sys_platform != "win32"') and may_apply('python_version >= "3.10"', "3.12.7")
+    assert may_apply('python_full_version == "3.10.11"', "3.10")  # the patch release is not known
+    assert may_apply('python_full_version == "3.10.11"', "3.10.11") and not may_apply('python_full_version == "3.10.11"', "3.10.12")
+    assert not may_apply('platform_machine == "x86_64"', None, ("aarch64",)) and may_apply("not a marker")

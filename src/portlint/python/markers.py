@@ -25,6 +25,8 @@ def may_apply(marker: str | None, python: str | None = None, machines: tuple[str
         parsed = Marker(marker)
     except InvalidMarker:
         return True
+    if "full_version" in marker and not (python and python.count(".") == 2):
+        return True  # python_full_version == "3.10.11" on an image known only as 3.10: cannot tell
     minor = ".".join(python.split(".")[:2]) if python else None
     for version in (minor,) if minor else _PYTHONS:
         full = python if python and python.count(".") == 2 else f"{version}.0"
