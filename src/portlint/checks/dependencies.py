@@ -285,7 +285,12 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                     from portlint.python.calls import Reach
 
                     how = Reach("condition", placed.context_path, ref.line, condition=ref.condition)
-                context, outcome = _function_context(ref.function, how, _optional_extra(env, candidates), error)
+                optional = _optional_extra(env, candidates)
+                context, outcome = _function_context(ref.function, how, optional, error)
+                if how is None and optional is None and reach.known:
+                    severity = Severity.INFO  # a library entry point or an optional feature: nothing calls it
+                    context = (f" inside {ref.function}(), which nothing the container's command runs calls (an "
+                               "entry point for other code, or an optional feature)")
             left_behind = _module_left_in_context(ctx, top)
             data = None if left_behind is not None else MissingDistribution(candidates, top, distributions_for(key)[1], targets)
             if left_behind is not None:
@@ -327,6 +332,11 @@ class _CallReach:
         self._ctx, self._index, self._reachable, self._starts = ctx, index, reachable, starts
         self._factories = factories
         self._map: dict | None = None
+
+    @property
+    def known(self) -> bool:
+        """Whether the program the command runs is known, so an uncalled function means something."""
+        return self._reachable is not None
 
     def of(self, context_path: str, function: str):
         if self._reachable is None:
