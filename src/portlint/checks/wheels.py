@@ -147,10 +147,37 @@ def _wheel_summary(coverage) -> str:
     return "; ".join(f"{', '.join(names)} for {_minors_label(minors)}" for minors, names in groups.items())
 
 
-def _fallback(coverage) -> str:
+def _fallback(coverage, compiler: str | None = None) -> str:
+    if coverage.sdist and compiler:
+        return (f"pip builds the sdist with the compiler the stage has ({compiler}): slower, and it still fails "
+                "if the package needs library headers the image lacks")
     if coverage.sdist:
         return "pip falls back to building the sdist, which needs a compiler and the library headers, and usually fails in a slim image"
     return "there is no sdist either, so pip fails with 'No matching distribution found'"
+
+
+_COMPILERS = frozenset({"gcc", "g++", "build-essential", "clang", "cc", "build-base", "gcc-c++", "@development-tools",
+                        "@development tools", "cmake"})
+
+
+def _compiler(ctx: LintContext, stage_index: int) -> str | None:
+    """What gives the stage a C compiler for source builds, if anything: its base image (a full,
+    non-slim image such as python:3.10 or a -devel one) or a system package a RUN installs."""
+    from portlint.python.environment import split_system_package
+
+    stage = ctx.dockerfile.stages[stage_index]
+    for member in ctx.dockerfile.stage_chain(stage):
+        env = ctx.environments[member.index] if ctx.environments else None
+        for install in env.system_installs if env is not None else ():
+            for package in install.packages:
+                name = split_system_package(install.tool, package)[0]
+                if name in _COMPILERS or name.startswith(("gcc-", "g++-", "clang-")):
+                    return f"{name} from {install.tool}"
+    root = ctx.root_image(stage)
+    facts = root.facts or {}
+    if facts.get("slim") is False and facts.get("os_family") in ("debian", "ubuntu", "rhel"):
+        return f"the full {root.text} image"
+    return None
 
 
 # ---- PL407: a target CPU without a wheel ---------------------------------------------------
@@ -178,12 +205,14 @@ def no_wheel_for_platform(ctx: LintContext) -> Iterator[Hit]:
         first = _first_with_wheel(judged, missing[0], False, minor)
         upgrade = f"Upgrade to {judged.record.name}>={first} (the first release with {missing[0]} wheels)" if first else (
             f"No release of {judged.record.name} has {missing[0]} wheels; build only for the platforms it supports")
+        compiler = _compiler(ctx, judged.item.instruction.stage) if coverage.sdist else None
         yield Hit(
             Span(judged.item.where.line),
             f"{judged.label} has no wheel for {platforms}{f' with CPython {python.short}' if minor is not None else ''} "
-            f"(its Linux wheels: {_wheel_summary(coverage)}); on such a machine {_fallback(coverage)}",
+            f"(its Linux wheels: {_wheel_summary(coverage)}); on such a machine {_fallback(coverage, compiler)}",
             fix=f"{upgrade}, or narrow the targets with --platform",
             path=judged.item.where.path,
+            severity=Severity.INFO if compiler else None,
         )
 
 
@@ -280,18 +309,22 @@ def python_version_mismatch(ctx: LintContext) -> Iterator[Hit]:
             continue  # no wheel for these CPUs at all: PL407/PL408 say so
         earlier = _nearest_with_wheel(record, range(index - 1, -1, -1), musl, python.minor, targets)
         later = _nearest_with_wheel(record, range(index + 1, len(record.versions)), musl, python.minor, targets)
-        hint = (f"the last release with a CPython {python.short} wheel is {record.versions[earlier]}" if earlier is not None
-                else f"CPython {python.short} wheels start at {item.name} {record.versions[later]}" if later is not None
+        hint = (f"CPython {python.short} wheels start at {item.name} {record.versions[later]}" if later is not None and earlier is None
+                else f"the next release with a CPython {python.short} wheel is {record.versions[later]}" if later is not None
+                else f"the last release with a CPython {python.short} wheel is {record.versions[earlier]}" if earlier is not None
                 else f"no release of {item.name} has a CPython {python.short} wheel")
         fix = (f"Pin {item.name}=={record.versions[later]} or later (wheels for CPython {python.short})" if later is not None
                else f"Pin {item.name}=={record.versions[earlier]}" if earlier is not None
                else f"Use a base image whose Python has {item.name} wheels") + ", or use a base image with a Python it has wheels for"
         if coverage.sdist:
+            compiler = _compiler(ctx, stage.index)
+            how = (f"pip builds it from source with the compiler the stage has ({compiler}), which is slower and "
+                   "still fails if it needs library headers the image lacks" if compiler else
+                   "pip builds it from source in the image, which needs a compiler and headers and often fails")
             yield Hit(
                 span,
-                f"{judged.label} has no wheel for CPython {python.short} ({python.source}), only an sdist: pip "
-                f"builds it from source in the image, which needs a compiler and headers and often fails; {hint}",
-                fix=fix, path=path, severity=Severity.WARNING,
+                f"{judged.label} has no wheel for CPython {python.short} ({python.source}), only an sdist: {how}; {hint}",
+                fix=fix, path=path, severity=Severity.INFO if compiler else Severity.WARNING,
             )
         else:
             yield Hit(
