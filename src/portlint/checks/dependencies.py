@@ -274,6 +274,10 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 continue  # an optional backend the project declares in an extra the build installs
             severity, context = _import_severity(ref, placed.context_path, image_path, reachable, opaque, unknown_base,
                                                  later, unknown_deps)
+            if ref.main_guard and image_path not in starts and severity is not Severity.INFO and (
+                    reachable is not None or posixpath.join(posixpath.dirname(image_path), "__init__.py") in index.by_path):
+                severity = Severity.INFO  # a library module's self-test or debug block
+                context = ' under `if __name__ == "__main__":` in a module the container\'s command does not run as a script'
             error = f"ModuleNotFoundError: No module named '{top}'"
             if ref.optional:
                 outcome = "in the container that import fails and the code takes its fallback"

@@ -317,10 +317,10 @@ _FILE_CALLS = frozenset(
 _PLATFORM_TEST = re.compile(r"sys\.platform|os\.name|platform\.system|IS_WINDOWS|is_windows|WINDOWS|win32|darwin", re.I)
 
 
-# Keyword arguments whose text a user reads, not a path the code opens: a UI's example value
-# (gr.Textbox(placeholder="/home/me/audio.wav")), a CLI's help.
+# Keyword arguments whose text a user reads, not a path the code opens: a UI's example or
+# prefilled value (gr.Textbox(placeholder="/home/me/audio.wav"), value="D:\\raw\\xxx"), a CLI's help.
 _UI_TEXT_KEYWORDS = frozenset({"placeholder", "label", "info", "help", "description", "examples", "example",
-                               "title", "hint", "metavar", "tooltip"})
+                               "title", "hint", "metavar", "tooltip", "value"})
 # Windows' own folders (a default for %SYSTEMROOT%), never the author's files.
 _WINDOWS_SYSTEM = re.compile(r"^[A-Za-z]:\\+(Windows|Program Files|ProgramData)\b", re.I)
 
@@ -416,7 +416,9 @@ def host_path_in_source(ctx: LintContext) -> Iterator[Hit]:
         if not literals:
             continue
         runs = known is None or placed.image_path in known[0]
-        as_script = known is None or placed.image_path in known[1]
+        # a __main__ block runs when the file is the program: unknown, for a module of a package, means no
+        in_package = posixpath.join(posixpath.dirname(placed.image_path), "__init__.py") in ctx.images.final.files
+        as_script = placed.image_path in known[1] if known is not None else not in_package
         for line, column, value, in_main in literals:
             found = host_home_match(value, users)
             if found is None and _WINDOWS_DRIVE.match(value) and "\\" in value and not _WINDOWS_SYSTEM.match(value):

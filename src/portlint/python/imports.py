@@ -40,6 +40,7 @@ class ImportRef:
     function: str | None = None  # the module-level function (or method) whose body holds it
     condition: str | None = None  # in that function: the if/while test or except clause it runs under
     module_condition: str | None = None  # at module level: the test it runs under (not a __main__ guard)
+    main_guard: bool = False  # under `if __name__ == "__main__":` at module level: runs only as the program
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +192,8 @@ class _Collector(ast.NodeVisitor):
             ImportRef(module, names, line, getattr(node, "col_offset", 0) + 1, bool(self.reasons), reason, level,
                       self.function_depth > 0, trailing_ignores(text), self.function,
                       self.conditions[-1] if self.conditions and self.function else None,
-                      governing[-1] if governing and not self.function and not self.reasons else None)
+                      governing[-1] if governing and not self.function and not self.reasons else None,
+                      not self.function and any(_main_guard(c) for c in self.conditions))
         )
 
     def _under(self, condition: str | None, nodes: list[ast.AST]) -> None:
