@@ -194,6 +194,23 @@ _UPGRADES = frozenset({"-U", "--upgrade", "--force-reinstall", "-I", "--ignore-i
 _BARE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?")
 
 
+def _kept_from_base(env: StageEnvironment, item: Installed) -> bool:
+    """Whether pip leaves the base image's release in place: a bare name, or a range the
+    release the image ships (when its version is known) satisfies."""
+    if _BARE.fullmatch(item.requirement.strip()):
+        return True
+    version = next((root.version for root in env.base_roots if root.name == item.name), None)
+    parsed = _requirement_parser()(item.requirement)
+    if version is None or not parsed or parsed[0].kind != "requirement" or not parsed[0].specifier:
+        return False
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        return SpecifierSet(parsed[0].specifier).contains(version, prereleases=True)
+    except InvalidSpecifier:
+        return False
+
+
 def _requirement_parser():
     from portlint.python.requirements import parse_requirements
 
@@ -554,8 +571,8 @@ class EnvironmentBuilder:
         pinned = item.pinned or locked or item.name in constraints_pins
         if pinned:
             env.pinned_names.add(item.name)
-        elif item.name in env.base_packages and not self._upgrading and _BARE.fullmatch(item.requirement.strip()):
-            pass  # bare `torch` on pytorch/pytorch:2.3.1: pip keeps the base image's (tag-pinned) release
+        elif item.name in env.base_packages and not self._upgrading and _kept_from_base(env, item):
+            pass  # `torch` or `torch>=1.8` on pytorch/pytorch:2.3.1: pip keeps the base image's (tag-pinned) release
         elif item.name not in _TOOLING:
             env.unpinned.append(item)
         env.installed[item.name] = item
