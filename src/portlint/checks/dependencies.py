@@ -243,6 +243,8 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
             reported.add(candidates[0])
             via = next((closure[c] for c in candidates if c in closure), None)
             where = f"{placed.context_path}"
+            if transitive and via is not None and _asked_for_by_extra(ctx, env, candidates[0], via):
+                continue  # `psycopg[pool]` asks for psycopg-pool by name: declared, not transitive
             if transitive and via is not None:
                 named = f"'{top}'{'' if candidates[0] == top.lower() else f' ({candidates[0]})'}"
                 lock = via[5:] if via.startswith("lock:") else env.locked_packages.get(candidates[0])
@@ -491,6 +493,22 @@ def _candidates_text(candidates: tuple[str, ...], module: str = "") -> str:
     if len(shown) == 1:
         return f"'{shown[0]}'"
     return "'" + "', '".join(shown[:-1]) + f"' or '{shown[-1]}'"
+
+
+def _asked_for_by_extra(ctx: LintContext, env, dist: str, via: str) -> bool:
+    """Whether an extra the Dockerfile requests (``uvicorn[standard]``) names the distribution
+    among its own dependencies (uvloop), rather than bringing it further down the chain."""
+    if "[" not in via:
+        return False
+    from portlint.python.dependency_graph import direct_dependencies
+
+    name, _, extra = via.partition("[")
+    extra = extra.rstrip("]")
+    item = env.installed.get(name)
+    version = exact_version(item.requirement) if item is not None else None
+    target = image_target(ctx, env.stage)
+    return any(dependency == dist and through == extra
+               for dependency, _, through in direct_dependencies(name, version, [extra], target))
 
 
 def _may_run(image_path: str, reachable: set[str] | None, later: set[str]) -> bool:
