@@ -190,6 +190,7 @@ def _build_source(argv: tuple[str, ...]) -> str:
     return "."
 
 
+_INSTALL_WORDS = frozenset({"install", "sync", "add", "-r", "--requirement"})
 _UPGRADES = frozenset({"-U", "--upgrade", "--force-reinstall", "-I", "--ignore-installed", "--reinstall"})
 _BARE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?")
 
@@ -315,6 +316,9 @@ class EnvironmentBuilder:
             line = 0 if in_file else command.line  # a script's installs are the RUN's that runs it
             install = parse_install(argv, line, () if in_file else word_lines)
             if install is None:
+                if argv and argv[0].startswith("$") and _INSTALL_WORDS & set(argv[1:]):
+                    env.opaque.append(" ".join(argv[:3]))  # `$UV_CMD sync --frozen`: a tool we cannot name installs
+                    continue
                 if depth < 3 and self._run_file(env, instruction, image, argv, depth):
                     continue
                 self._maybe_wheel_build(env, argv, instruction, line, image, () if in_file else word_lines)

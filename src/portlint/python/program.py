@@ -42,10 +42,22 @@ class EntryPoint:
     factory: str | None = None  # the function an app server calls to make the app (uvicorn --factory m:f)
 
 
+# `uv run --no-sync uvicorn …`, `poetry run python …`, `conda run -n env python …`: the
+# environment managers that run a program in their environment.
+_RUNNERS = frozenset({"uv", "poetry", "pipenv", "pdm", "conda", "mamba", "micromamba", "hatch", "rye"})
+_RUNNER_VALUES = frozenset({"-n", "--name", "-p", "--prefix", "--with", "--python", "--project", "--directory",
+                            "--env-file", "--package", "--group", "--extra", "--cwd", "--env", "-e"})
+
+
 def effective_argv(argv: tuple[str, ...]) -> tuple[str, ...]:
-    """Strip tini/dumb-init/exec/env wrappers in front of the real program."""
+    """Strip tini/dumb-init/exec/env wrappers and `uv run`-style runners in front of the real program."""
     while argv:
         name = argv[0].rsplit("/", 1)[-1]
+        if name in _RUNNERS and argv[1:2] == ("run",):
+            argv = argv[2:]
+            while argv and argv[0].startswith("-"):
+                argv = argv[2:] if argv[0] in _RUNNER_VALUES else argv[1:]
+            continue
         if name not in _WRAPPERS:
             break
         argv = argv[1:]
