@@ -7,6 +7,7 @@ Reading the files it names is the caller's job.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 
@@ -250,6 +251,10 @@ def parse_install(argv: tuple[str, ...], line: int = 0, word_lines: tuple[int, .
     pip_words = _pip_args(argv)
     if pip_words is not None:
         return _split_pip(pip_words, line, "uv" if name == "uv" else "pip", _lines_of(pip_words, argv, word_lines))
+    if _PYTHON.match(name) and len(argv) > 2 and argv[1].rsplit("/", 1)[-1] == "setup.py" and (
+            set(argv[2:]) & {"install", "develop"}):
+        # `python setup.py install`: setuptools installs the project and its install_requires
+        return InstallCommand(tool="pip", line=line, projects=(posixpath.dirname(argv[1]) or ".",))
     if name == "uv" and len(argv) > 1 and argv[1] == "sync":
         packages = tuple(option_values(argv, "--package")) + (("*",) if "--all-packages" in argv else ())
         groups = tuple(option_values(argv, "--group", "--only-group")) + (("*",) if "--all-groups" in argv else ())
