@@ -24,6 +24,7 @@ from portlint.python.installs import (
 )
 
 if TYPE_CHECKING:
+    from portlint.dockerfile.shell import SimpleCommand
     from portlint.context.image_files import StageImage
     from portlint.lint_context import LintContext
 
@@ -229,6 +230,7 @@ class EnvironmentBuilder:
         self.read_files: set[str] = set()  # every context dependency file the build reads
         self.environments: list[StageEnvironment] = []
         self._upgrading = False  # the install command being applied replaces what is there (-U)
+        self._script_commands: list[tuple[Instruction, SimpleCommand]] = []  # run by a RUN's scripts, so far
         for stage in ctx.dockerfile.stages:
             self.environments.append(self._build(stage))
         self._resolve_wheel_installs()
@@ -308,6 +310,8 @@ class EnvironmentBuilder:
     def _run_commands(self, env, instruction, image, commands, assigned, in_file: bool, depth: int) -> None:
         """Every command of a RUN (or of a script or make target it runs), in order."""
         for command in commands:
+            if in_file:
+                self._script_commands.append((instruction, command))
             effective = command.effective()
             if effective.name in ("cd", "pushd") and not command.nested:
                 self._run_workdir = self._changed_directory(image, instruction, effective.argv[1:])
@@ -667,16 +671,21 @@ class EnvironmentBuilder:
         mentions the file: it may have generated it (``poetry export -o …``, ``git clone``)."""
         name = posixpath.basename(written)
         dockerfile = self.ctx.dockerfile
-        for member in dockerfile.stage_chain(dockerfile.stages[instruction.stage]):
-            for other in member.instructions:
-                if other.keyword != "RUN" or other.index > instruction.index:
-                    continue
-                for command in self.ctx.shell(other).commands:
-                    if other is instruction and parse_install(command.effective().argv) is not None:
-                        continue
-                    if name in command.text:  # an argument, or a redirection (> requirements.txt)
-                        return True
+        chain = {member.index for member in dockerfile.stage_chain(dockerfile.stages[instruction.stage])}
+        for other, command in self._earlier_commands(instruction):
+            if other.stage not in chain or (other is instruction and parse_install(command.effective().argv) is not None):
+                continue
+            if name in command.text:  # an argument, or a redirection (> requirements.txt)
+                return True
         return False
+
+    def _earlier_commands(self, instruction: Instruction):
+        """(RUN, command) for the commands of the RUNs up to this one, and of the scripts they ran."""
+        for other in self.ctx.dockerfile.instructions[: instruction.index + 1]:
+            if other.keyword == "RUN":
+                for command in self.ctx.shell(other).commands:
+                    yield other, command
+                yield from ((other, c) for run, c in self._script_commands if run is other)
 
     def _requirements_file(self, env, written, instruction, line, image, workdir, kind, tool, record=True, pins=None):
         absolute, context_path, available = self._locate(image, instruction, written, workdir)
@@ -707,33 +716,30 @@ class EnvironmentBuilder:
         ``uv export`` and ``pdm export`` write the project's dependencies, so read those;
         anything else (a download, a mount from another stage) installs what we cannot know."""
         name = posixpath.basename(written)
-        for other in self.ctx.dockerfile.instructions[: instruction.index + 1]:
-            if other.keyword != "RUN":
+        for other, command in self._earlier_commands(instruction):
+            argv = command.effective().argv
+            tool = argv[0].rsplit("/", 1)[-1] if argv else ""
+            if name not in command.text or (other is instruction and parse_install(argv) is not None):
                 continue
-            for command in self.ctx.shell(other).commands:
-                argv = command.effective().argv
-                tool = argv[0].rsplit("/", 1)[-1] if argv else ""
-                if name not in command.text or (other is instruction and parse_install(argv) is not None):
-                    continue
-                stage_image = self.images.stages[other.stage]
-                workdir = stage_image.workdir_at(other)
-                line = self.ctx.command_line(other, command.line)
-                compiled = _compiled_from(argv)
-                if compiled is not None:  # pip-compile requirements.in > requirements.txt
-                    if posixpath.basename(compiled) in PROJECT_FILES:
-                        project = InstallCommand(tool="pip", line=command.line, options=frozenset({"--no-dev"}))
-                        self._project(env, project, posixpath.dirname(compiled) or ".", other, line, stage_image, workdir, set())
-                    else:
-                        for item in self._requirements_file(env, compiled, other, line, stage_image, workdir, "requirements", "pip"):
-                            self._record(env, item, set(), locked=True)
-                    return
-                if tool not in _EXPORTERS or argv[1:2] != ("export",):
-                    continue
-                groups = tuple(option_values(argv, "--with", "--group", "-G"))
-                options = {"--only"} if tool == "poetry" else {o for o in argv if o in ("--no-dev", "--only-group")}
-                export = InstallCommand(tool=tool, line=command.line, extras_groups=groups, options=frozenset(options))
-                self._project(env, export, ".", other, line, stage_image, workdir, set())
+            stage_image = self.images.stages[other.stage]
+            workdir = stage_image.workdir_at(other)
+            line = self.ctx.command_line(other, command.line)
+            compiled = _compiled_from(argv)
+            if compiled is not None:  # pip-compile requirements.in > requirements.txt
+                if posixpath.basename(compiled) in PROJECT_FILES:
+                    project = InstallCommand(tool="pip", line=command.line, options=frozenset({"--no-dev"}))
+                    self._project(env, project, posixpath.dirname(compiled) or ".", other, line, stage_image, workdir, set())
+                else:
+                    for item in self._requirements_file(env, compiled, other, line, stage_image, workdir, "requirements", "pip"):
+                        self._record(env, item, set(), locked=True)
                 return
+            if tool not in _EXPORTERS or argv[1:2] != ("export",):
+                continue
+            groups = tuple(option_values(argv, "--with", "--group", "-G"))
+            options = {"--only"} if tool == "poetry" else {o for o in argv if o in ("--no-dev", "--only-group")}
+            export = InstallCommand(tool=tool, line=command.line, extras_groups=groups, options=frozenset(options))
+            self._project(env, export, ".", other, line, stage_image, workdir, set())
+            return
         env.opaque.append(written)
 
     def _read_requirements(self, env, context_path: str, instruction, tool: str, image, seen: set[str],
