@@ -821,8 +821,14 @@ class EnvironmentBuilder:
         lock_name = {"poetry": "poetry.lock", "uv": "uv.lock", "pdm": "pdm.lock"}.get(install.tool)
         locked = False
         if lock_name:
-            _, lock_context, lock_available = self._locate(image, instruction, posixpath.join(directory, lock_name), "/")
-            locked = lock_available or lock_context is not None
+            folders = [directory]
+            while install.tool == "uv" and folders[-1] not in ("/", ""):
+                folders.append(posixpath.dirname(folders[-1]))  # a workspace member: the root's uv.lock
+            for folder in folders:
+                _, lock_context, lock_available = self._locate(image, instruction, posixpath.join(folder, lock_name), "/")
+                locked = lock_available or lock_context is not None
+                if locked:
+                    break
             if locked:
                 env.lock_files.add(lock_name)
         else:
