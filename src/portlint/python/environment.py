@@ -1041,7 +1041,16 @@ class EnvironmentBuilder:
                 parsed = pyproject_module.parse_pyproject(text) if text else None
                 if parsed and parsed.name and ("*" in wanted or canonical(parsed.name) in wanted):
                     members.append(relative)
+        # `uv sync --frozen --no-install-workspace`: uv takes the members' dependencies from uv.lock,
+        # their pyproject.toml files need not be there yet (uv's Docker guide does this before COPY)
+        from_lock = bool({"--frozen", "--locked"} & install.options) and bool(
+            {"--no-install-workspace", "--no-install-project"} & install.options)
         for member in members:
+            if from_lock and image.placed(posixpath.join(directory, member, "pyproject.toml"), instruction) is None:
+                _, lock_context, _ = self._locate(image, instruction, posixpath.join(directory, "uv.lock"), "/")
+                if lock_context is not None:
+                    self._read_lock(env, lock_context, sorted(wanted - {"*"}), (), [])
+                continue
             self._project(env, replace(install, workspace_packages=()), member, instruction, line, image, directory, pins)
         return bool(members)
 
