@@ -54,6 +54,17 @@ def test_package_tables_use_canonical_names(table: str) -> None:
         _sourced(entry)
 
 
+def test_public_api_dependencies_are_sourced_and_real_dependencies() -> None:
+    from portlint.python.dependency_graph import Target, direct_dependencies
+
+    for name, dependencies in load("public_api_dependencies")["packages"].items():
+        assert CANONICAL.match(name)
+        real = {dependency for dependency, _, _ in direct_dependencies(name, None, [], Target())}
+        for dependency, entry in dependencies.items():
+            assert CANONICAL.match(dependency) and dependency in real, (name, dependency)
+            _sourced(entry)
+
+
 def test_generated_dependencies_and_system_libraries_facts() -> None:
     from portlint.knowledge.package_index import package
 

@@ -261,6 +261,10 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 if not warn:
                     because += " (in a file the container's command does not run)"
                 warn = warn and not lock  # a locked build stays as it is until someone re-locks: advice
+                api = _public_api(via, candidates[0])
+                if api is not None:
+                    because += f"; {via}'s documentation imports it directly ({api}), so this is advice"
+                    warn = False
                 advice.setdefault((candidates[0], "transitive", warn), []).append(Hit(
                     Span(ref.line, column=ref.column),
                     because,
@@ -493,6 +497,15 @@ def _candidates_text(candidates: tuple[str, ...], module: str = "") -> str:
     if len(shown) == 1:
         return f"'{shown[0]}'"
     return "'" + "', '".join(shown[:-1]) + f"' or '{shown[-1]}'"
+
+
+def _public_api(via: str, dist: str) -> str | None:
+    """The source saying ``via``'s documentation has users import ``dist`` directly
+    (fastapi -> starlette), from knowledge/public_api_dependencies.json."""
+    from portlint.knowledge import load
+
+    entry = load("public_api_dependencies").get("packages", {}).get(via.split("[")[0], {}).get(dist)
+    return entry["source"] if entry else None
 
 
 def _asked_for_by_extra(ctx: LintContext, env, dist: str, via: str) -> bool:

@@ -819,6 +819,8 @@ class EnvironmentBuilder:
             env.opaque.append(f"project {project}")
             return
         lock_name = {"poetry": "poetry.lock", "uv": "uv.lock", "pdm": "pdm.lock"}.get(install.tool)
+        if install.tool == "uv" and not install.syncs:
+            lock_name = None  # `uv pip install .` resolves afresh; only uv sync reads uv.lock
         locked = False
         if lock_name:
             folders = [directory]
