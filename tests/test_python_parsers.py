@@ -296,3 +296,17 @@ def test_markers_false_in_a_linux_container_with_the_images_python() -> None:
     assert may_apply('python_full_version == "3.10.11"', "3.10")  # the patch release is not known
     assert may_apply('python_full_version == "3.10.11"', "3.10.11") and not may_apply('python_full_version == "3.10.11"', "3.10.12")
     assert not may_apply('platform_machine == "x86_64"', None, ("aarch64",)) and may_apply("not a marker")
+
+
+def test_a_range_only_one_release_fits_is_a_pin() -> None:
+    pinned = [parse_requirements(text)[0].pinned for text in (
+        "langchain>=0.0.180,<0.0.181", "striprtf >=0.0.28,<0.0.29", "loguru>=0.7.3,<0.8", "x>=1.2,<1.3",
+        "python-multipart (>=0.0.20,<0.0.21)")]
+    assert pinned == [True, True, False, False, True]
+
+
+def test_uv_pip_options_that_take_a_value_are_not_packages() -> None:
+    from portlint.python.installs import parse_install
+
+    install = parse_install(("uv", "pip", "install", "--system", "--torch-backend", "cpu", "torch==2.5.1"))
+    assert install is not None and install.specifiers == ("torch==2.5.1",)

@@ -20,7 +20,7 @@ _PIP_VALUE_OPTIONS = frozenset(
     "--progress-bar --cache-dir --src --log --log-file --timeout --retries --trusted-host --proxy "
     "--config-settings -C --global-option --install-option --report --python --exists-action "
     "--use-feature --use-deprecated --root-user-action --cert --client-cert --keyring-provider "
-    "--index-strategy --extra-index --link-mode --resolution --prerelease --exclude-newer "
+    "--index-strategy --torch-backend --extra-index --link-mode --resolution --prerelease --exclude-newer "
     "--no-build-package --no-binary-package --only-binary-package --reinstall-package "
     "--upgrade-package -P --override --build-constraint --group --extra -w --wheel-dir -d --dest".split()
 )

@@ -74,7 +74,21 @@ def _logical_lines(text: str):
 
 def _pinned(specifier) -> bool:
     clauses = list(specifier)
+    if len(clauses) == 2:
+        return _one_release([f"{c.operator}{c.version}" for c in clauses])
     return len(clauses) == 1 and clauses[0].operator in ("==", "===") and "*" not in clauses[0].version
+
+
+def _one_release(clauses: list[str]) -> bool:
+    """`>=0.0.180,<0.0.181` (poetry's ^0.0.180): no other release fits between the bounds."""
+    lower = next((c[2:] for c in clauses if c.startswith(">=")), None)
+    upper = next((c[1:] for c in clauses if c.startswith("<") and not c.startswith("<=")), None)
+    if lower is None or upper is None or len(clauses) != 2:
+        return False
+    low, high = lower.split("."), upper.split(".")
+    if len(low) < 3 or len(low) != len(high) or not all(part.isdigit() for part in low + high):
+        return False
+    return low[:-1] == high[:-1] and int(high[-1]) == int(low[-1]) + 1
 
 
 def _parse_requirement(text: str):
@@ -118,7 +132,7 @@ def _simple_requirement(body: str, common: dict) -> RequirementLine | None:
     clauses = [c.strip().replace(" ", "") for c in match.group("spec").split(",") if c.strip()]
     if any(not re.match(r"^(===|==|!=|~=|>=|<=|>|<)[A-Za-z0-9.*+!_-]+$", c) for c in clauses):
         return None
-    exact = len(clauses) == 1 and clauses[0].startswith("==") and "*" not in clauses[0]
+    exact = len(clauses) == 1 and clauses[0].startswith("==") and "*" not in clauses[0] or _one_release(clauses)
     extras = tuple(sorted(e.strip() for e in (match.group("extras") or "").split(",") if e.strip()))
     return RequirementLine(kind="requirement", name=canonical(match.group("name")), specifier=",".join(sorted(clauses)),
                            extras=extras, pinned=exact, **common)
