@@ -726,8 +726,9 @@ class EnvironmentBuilder:
             line = self.ctx.command_line(other, command.line)
             compiled = _compiled_from(argv)
             if compiled is not None:  # pip-compile requirements.in > requirements.txt
-                if posixpath.basename(compiled) in PROJECT_FILES:
-                    project = InstallCommand(tool="pip", line=command.line, options=frozenset({"--no-dev"}))
+                if posixpath.basename(compiled) in PROJECT_FILES:  # with the extras it compiles in
+                    extras = tuple(option_values(argv, "--extra")) + (("*",) if "--all-extras" in argv else ())
+                    project = InstallCommand(tool="pip", line=command.line, options=frozenset({"--no-dev"}), extras=extras)
                     self._project(env, project, posixpath.dirname(compiled) or ".", other, line, stage_image, workdir, set())
                 else:
                     for item in self._requirements_file(env, compiled, other, line, stage_image, workdir, "requirements", "pip"):
