@@ -475,13 +475,18 @@ class EnvironmentBuilder:
             env.extra_distributions.setdefault(dist, extra)
         for dist, extra in donor.optional_extras.items():
             env.optional_extras.setdefault(dist, extra)
+        # what the builder installed from a lock, or cannot name, comes along with its packages
+        for dist, lock in donor.locked_packages.items():
+            env.locked_packages.setdefault(dist, lock)
+        env.lock_files |= donor.lock_files
+        env.opaque.extend(r for r in donor.opaque if r not in env.opaque and not r.startswith("the packages bundled in"))
         words = list(instruction.words)
         if any(w.rstrip("/") == "" for w in words[:-1]):  # COPY --from=base / /: the whole file system, base image included
             env.base_roots = tuple(dict.fromkeys(env.base_roots + donor.base_roots))
             env.base_packages = env.base_packages | donor.base_packages
             env.base_known = env.base_known and donor.base_known
             env.system_packages |= donor.system_packages
-            env.opaque.extend(r for r in donor.opaque if r not in env.opaque)
+            env.opaque.extend(r for r in donor.opaque if r not in env.opaque)  # the base image's bundle too
 
     def _maybe_wheel_build(self, env: StageEnvironment, argv, instruction: Instruction, offset: int, image: StageImage,
                            word_lines: tuple[int, ...] = ()) -> None:
