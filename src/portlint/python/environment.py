@@ -462,22 +462,13 @@ class EnvironmentBuilder:
         if source is None or source.index >= len(self.environments):
             return
         donor = self.environments[source.index]
-        for dist, installed in donor.installed.items():
-            env.installed.setdefault(dist, installed)
-        for dist, built in donor.built_wheels.items():
-            env.built_wheels.setdefault(dist, built)
-        for module, project in donor.project_modules.items():
-            env.project_modules.setdefault(module, project)
-        for module, project in donor.built_modules.items():
-            env.built_modules.setdefault(module, project)
+        # what the builder installed (from a lock, or things it cannot name) comes along with its packages
+        for field_name in ("installed", "built_wheels", "project_modules", "built_modules", "extra_distributions",
+                           "optional_extras", "locked_packages"):
+            mine = getattr(env, field_name)
+            for key, value in getattr(donor, field_name).items():
+                mine.setdefault(key, value)
         env.installed_extras |= donor.installed_extras
-        for dist, extra in donor.extra_distributions.items():
-            env.extra_distributions.setdefault(dist, extra)
-        for dist, extra in donor.optional_extras.items():
-            env.optional_extras.setdefault(dist, extra)
-        # what the builder installed from a lock, or cannot name, comes along with its packages
-        for dist, lock in donor.locked_packages.items():
-            env.locked_packages.setdefault(dist, lock)
         env.lock_files |= donor.lock_files
         env.opaque.extend(r for r in donor.opaque if r not in env.opaque and not r.startswith("the packages bundled in"))
         words = list(instruction.words)
