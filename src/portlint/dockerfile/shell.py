@@ -190,7 +190,7 @@ class SimpleCommand:
             wrapper = cmd
             cmd = replace(cmd, argv=cmd.argv[start:], raw_words=cmd.raw_words[start:],
                           word_lines=cmd.word_lines[start:], assignments=cmd.assignments + tuple(assigns))
-            source = _xargs_input(wrapper.argv[:start]) or wrapper.stdin if wrapper.name == "xargs" else None
+            source = (_xargs_input(wrapper.argv[:start]) or wrapper.stdin) if wrapper.name == "xargs" else None
             if source and _is_pip_install(cmd.argv):
                 # `cat requirements.txt | xargs pip install`: pip gets the file's lines as arguments
                 cmd = replace(cmd, argv=cmd.argv + ("-r", source), raw_words=cmd.raw_words + ("-r", source),
