@@ -111,20 +111,25 @@ def _reachable(ctx: LintContext, image, index, starts_out: set[str] | None = Non
 def command_files(ctx: LintContext) -> tuple[set[str], set[str]] | None:
     """(image paths the container's command may execute, the ones it runs as scripts);
     None when the command does not show what it runs."""
-    key = "command-files"
-    if key not in ctx.shared:
-        from portlint.python.program import ModuleIndex
+    from portlint.python.program import ModuleIndex
 
-        _, image = _final(ctx)
-        found = None
-        if image is not None:
-            starts: set[str] = set()
-            later: set[str] = set()
-            reachable = _reachable(ctx, image, ModuleIndex(image), starts, None, later)
-            if reachable is not None:
-                found = (reachable | later, starts)
-        ctx.shared[key] = found
-    return ctx.shared[key]
+    _, image = _final(ctx)
+    if image is None:
+        return None
+    reachable, starts, _, later = _command_reach(ctx, image, ModuleIndex(image))
+    return None if reachable is None else (reachable | later, starts)
+
+
+def _command_reach(ctx: LintContext, image, index):
+    """What the container's command reaches, worked out once per lint: (files it imports as
+    it starts or None when unknown, the files it runs, its app factories, files it may import later)."""
+    if "command-reach" not in ctx.shared:
+        starts: set[str] = set()
+        factories: list[tuple[str, str, str]] = []
+        later: set[str] = set()
+        reachable = _reachable(ctx, image, index, starts, factories, later)
+        ctx.shared["command-reach"] = (reachable, starts, factories, later)
+    return ctx.shared["command-reach"]
 
 
 def _follow_imports(ctx: LintContext, index, starts: list[str], roots: list[str], eager_only: bool) -> set[str]:
@@ -212,10 +217,7 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
         return
     installed, closure = _installed_and_brought(ctx, env)
     stdlib = stdlib_modules()
-    starts: set[str] = set()
-    factories: list[tuple[str, str, str]] = []
-    later: set[str] = set()
-    reachable = _reachable(ctx, image, index, starts, factories, later)
+    reachable, starts, factories, later = _command_reach(ctx, image, index)
     reach = _CallReach(ctx, index, later if reachable is not None else None, starts, factories)
     opaque = ", ".join(dict.fromkeys(env.opaque))
     unknown_deps = [] if transitive else _unknown_dependencies(env)
