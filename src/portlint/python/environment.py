@@ -844,6 +844,7 @@ class EnvironmentBuilder:
                 if parsed.error:
                     line_match = re.search(r"line (\d+)", parsed.error)
                     self._problem(context_path, int(line_match.group(1)) if line_match else 1, f"{context_path}: {parsed.error}")
+                    env.opaque.append(f"{context_path}, which portlint cannot read")  # PL001 says why; what it installs is unknown
                 elif install.workspace_packages and parsed.workspace_members and self._workspace(
                         env, install, parsed, directory, instruction, line, image, pins):
                     return  # uv sync --package NAME installs that workspace member, not the root
@@ -1094,6 +1095,12 @@ class EnvironmentBuilder:
                 if item is not None:
                     self._record(env, item, set())
             for spec in pip_specs:
+                included = re.match(r"^(?:-r|--requirement)[\s=]*(\S+)$", spec)
+                if included:  # conda runs the pip section from the environment file's folder
+                    for item in self._requirements_file(env, included.group(1), instruction, line, image,
+                                                        posixpath.dirname(absolute), "requirements", "pip"):
+                        self._record(env, item, set())
+                    continue
                 where = Location(context_path, _find_line(lines, spec))
                 self._add_requirement(env, spec, where, instruction, "pip", set(), image)
 
