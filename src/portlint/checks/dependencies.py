@@ -1257,6 +1257,7 @@ def copy_source_missing(ctx: LintContext) -> Iterator[Hit]:
             )
             continue
         problems: list[str] = []
+        prepared: set[int] = set()  # problems a script of the context may fix before the build
         matched_any = False
         globs_without_match: list[str] = []
         for source in sources:
@@ -1281,6 +1282,10 @@ def copy_source_missing(ctx: LintContext) -> Iterator[Hit]:
             if not exists:
                 if not context.truncated:
                     problems.append(f"{shown} does not exist in the build context ({_display(ctx)})")
+                    maker = _script_naming(ctx, relative)
+                    if maker is not None:  # a download or build step the README runs first
+                        prepared.add(len(problems) - 1)
+                        problems[-1] += f"; {maker} names it, so it may have to run before the build"
                 continue
             if _all_excluded(context, relative):
                 problems.append(f"{shown} is excluded by .dockerignore, so the builder never receives it")
@@ -1288,13 +1293,39 @@ def copy_source_missing(ctx: LintContext) -> Iterator[Hit]:
             matched_any = True
         if globs_without_match and not matched_any:
             problems.extend(f"'{g}' matches no file in the build context" for g in globs_without_match)
-        for problem in problems:
+        for position, problem in enumerate(problems):
             yield Hit(
                 instruction.span,
-                f"{instruction.keyword} source {problem}; the build fails with 'not found'",
+                f"{instruction.keyword} source {problem}; the build fails with 'not found'"
+                + (" when it has not" if position in prepared else ""),
                 fix="Fix the path (sources are relative to the build context), or remove the "
-                ".dockerignore pattern that excludes it",
+                ".dockerignore pattern that excludes it" + ("; or make the build fetch it (RUN curl …, a build stage)"
+                                                          if position in prepared else ""),
+                severity=Severity.WARNING if position in prepared else None,
             )
+
+
+_SCRIPT_SUFFIXES = (".sh", ".bash", ".py", ".ps1")
+
+
+def _script_naming(ctx: LintContext, relative: str) -> str | None:
+    """A script or Makefile at the context root or one folder down that names the missing
+    source's first folder (or the file itself): it downloads or builds it before the build."""
+    context = ctx.build_context
+    key = "context-scripts"
+    if key not in ctx.shared:
+        scripts = []
+        for path in context.files:
+            name = posixpath.basename(path)
+            if path.count("/") <= 1 and (name.endswith(_SCRIPT_SUFFIXES) or name in ("Makefile", "justfile")):
+                text = ctx.context_text(path)
+                if text is not None and len(text.text) < 1 << 18:
+                    scripts.append((path, text.text))
+        ctx.shared[key] = scripts
+    wanted = relative.strip("/").split("/")[0]
+    if len(wanted) < 4:
+        return None  # `src`, `app`: too common a word to mean this folder
+    return next((path for path, text in ctx.shared[key] if re.search(rf"(?<![\w.-]){re.escape(wanted)}(?![\w-])", text)), None)
 
 
 def _all_excluded(context, relative: str) -> bool:
