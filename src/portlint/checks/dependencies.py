@@ -782,8 +782,9 @@ def _install_fix(candidate: str) -> str:
 
 def _declared_names(ctx: LintContext, path: str) -> set[str] | None:
     """The distributions a dependency file declares; None when it cannot be read."""
+    from portlint.python.environment import Location, conda_installed
     from portlint.python.pyproject import parse_environment_yml, parse_pipfile, parse_pyproject
-    from portlint.python.requirements import canonical, parse_requirements
+    from portlint.python.requirements import parse_requirements
 
     text = ctx.context_text(path)
     if text is None:
@@ -793,9 +794,9 @@ def _declared_names(ctx: LintContext, path: str) -> set[str] | None:
         conda, pip, error = parse_environment_yml(text.text)
         if error:
             return None
-        names = {canonical(c.split("::")[-1].split("=")[0].split("<")[0].split(">")[0].strip()) for c in conda}
+        names = {item.name for spec in conda if (item := conda_installed(spec, Location(path, 1), None)) is not None}
         names |= {r.name for r in parse_requirements("\n".join(pip)) if r.name}
-        return names - {"python", "pip"}
+        return names - {"pip"}
     if name == "Pipfile":
         specs = parse_pipfile(text.text).dependencies
     elif name == "pyproject.toml":

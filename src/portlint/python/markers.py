@@ -9,8 +9,7 @@ from __future__ import annotations
 
 # What pip reports on CPython in a Linux container; python_version and platform_machine vary.
 _LINUX = {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix", "implementation_name": "cpython",
-          "platform_python_implementation": "CPython", "platform_release": "", "platform_version": "",
-          "implementation_version": ""}
+          "platform_python_implementation": "CPython", "platform_release": "", "platform_version": ""}
 _PYTHONS = tuple(f"3.{minor}" for minor in range(6, 15))
 _MACHINES = ("x86_64", "aarch64")
 
