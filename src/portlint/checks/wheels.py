@@ -156,8 +156,8 @@ def _fallback(coverage, compiler: str | None = None) -> str:
     return "there is no sdist either, so pip fails with 'No matching distribution found'"
 
 
-_COMPILERS = frozenset({"gcc", "g++", "build-essential", "clang", "cc", "build-base", "gcc-c++", "@development-tools",
-                        "@development tools", "cmake"})
+_COMPILERS = frozenset({"gcc", "g++", "build-essential", "clang", "build-base", "gcc-c++", "@development-tools",
+                        "@development tools"})
 
 
 def _compiler(ctx: LintContext, stage_index: int) -> str | None:
