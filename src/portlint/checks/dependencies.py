@@ -6,6 +6,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import lru_cache
 
 from typing import TYPE_CHECKING
 
@@ -504,10 +505,15 @@ def _candidates_text(candidates: tuple[str, ...], module: str = "") -> str:
 def _public_api(via: str, dist: str) -> str | None:
     """The source saying ``via``'s documentation has users import ``dist`` directly
     (fastapi -> starlette), from knowledge/public_api_dependencies.json."""
+    entry = _public_api_table().get(via.split("[")[0], {}).get(dist)
+    return entry["source"] if entry else None
+
+
+@lru_cache(maxsize=1)
+def _public_api_table() -> dict:
     from portlint.knowledge import load
 
-    entry = load("public_api_dependencies").get("packages", {}).get(via.split("[")[0], {}).get(dist)
-    return entry["source"] if entry else None
+    return load("public_api_dependencies").get("packages", {})  # read once, not once per finding
 
 
 def _asked_for_by_extra(ctx: LintContext, env, dist: str, via: str) -> bool:
