@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
-
 from typing import TYPE_CHECKING
 
 from portlint.diagnostics import Hit, Severity, Span
