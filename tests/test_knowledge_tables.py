@@ -47,7 +47,7 @@ def test_import_names_resolve_to_the_distribution_to_install(module: str, first:
     assert known and candidates[0] == first, candidates
 
 
-@pytest.mark.parametrize("table", ["transitive", "system_libraries", "conda_packages"])
+@pytest.mark.parametrize("table", ["transitive", "system_libraries", "conda_packages", "lockstep_releases"])
 def test_package_tables_use_canonical_names(table: str) -> None:
     for name, entry in load(table)["packages"].items():
         assert CANONICAL.match(name), (table, name)
@@ -63,6 +63,13 @@ def test_public_api_dependencies_are_sourced_and_real_dependencies() -> None:
         for dependency, entry in dependencies.items():
             assert CANONICAL.match(dependency) and dependency in real, (name, dependency)
             _sourced(entry)
+
+
+def test_lockstep_releases_follow_a_real_dependency() -> None:
+    from portlint.python.dependency_graph import Target, direct_dependencies
+
+    for name, entry in load("lockstep_releases")["packages"].items():
+        assert entry["follows"] in {dependency for dependency, _, _ in direct_dependencies(name, None, [], Target())}, name
 
 
 def test_generated_dependencies_and_system_libraries_facts() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from portlint.diagnostics import Hit, Span
@@ -230,6 +231,7 @@ class EnvironmentBuilder:
         self.read_files: set[str] = set()  # every context dependency file the build reads
         self.environments: list[StageEnvironment] = []
         self._upgrading = False  # the install command being applied replaces what is there (-U)
+        self._pinned_now: set[str] = set()  # what the install command being applied pins exactly
         self._script_commands: list[tuple[Instruction, SimpleCommand]] = []  # run by a RUN's scripts, so far
         for stage in ctx.dockerfile.stages:
             self.environments.append(self._build(stage))
@@ -537,6 +539,18 @@ class EnvironmentBuilder:
     # ---- one install command -----------------------------------------------------
 
     def _apply(self, env: StageEnvironment, install: InstallCommand, instruction: Instruction, image: StageImage) -> None:
+        before, self._pinned_now = len(env.unpinned), set()
+        self._apply_install(env, install, instruction, image)
+        # `torch==2.4.1 torchvision` in one command: the only torchvision pip can pick is the
+        # one built for that torch, so the bare name is as fixed as the pin it follows
+        followers = _lockstep_followers()
+        fixed = {i.name for i in env.unpinned[before:] if followers.get(i.name) in self._pinned_now}
+        if fixed:
+            env.pinned_names |= fixed
+            env.unpinned[before:] = [i for i in env.unpinned[before:] if i.name not in fixed]
+
+    def _apply_install(self, env: StageEnvironment, install: InstallCommand, instruction: Instruction,
+                       image: StageImage) -> None:
         line = self.ctx.command_line(instruction, install.line)
         if install.tool in ("apt", "apk", "dnf", "yum", "zypper"):
             self._system(env, install, instruction, line)
@@ -575,6 +589,7 @@ class EnvironmentBuilder:
         pinned = item.pinned or locked or item.name in constraints_pins
         if pinned:
             env.pinned_names.add(item.name)
+            self._pinned_now.add(item.name)
         elif item.name in env.base_packages and not self._upgrading and _kept_from_base(env, item):
             pass  # `torch` or `torch>=1.8` on pytorch/pytorch:2.3.1: pip keeps the base image's (tag-pinned) release
         elif item.name not in _TOOLING:
@@ -1231,3 +1246,11 @@ def conda_installed(spec: str, where: Location, instruction: Instruction) -> Ins
     pinned = version.startswith("==") or (version.startswith("=") and "*" not in version and bool(
         re.match(r"^\d+\.\d+\.\d+", bare) or re.match(r"^\d[\d.]*[A-Za-z][A-Za-z0-9]*(=|$)", bare) or "=" in bare))
     return Installed(conda_distribution(name), spec, pinned, where, instruction, "conda")
+
+
+@lru_cache(maxsize=1)
+def _lockstep_followers() -> dict[str, str]:
+    """Distribution -> the distribution each of its releases requires one exact release of."""
+    from portlint.knowledge import load
+
+    return {name: entry["follows"] for name, entry in load("lockstep_releases").get("packages", {}).items()}
