@@ -1307,7 +1307,8 @@ def copy_source_missing(ctx: LintContext) -> Iterator[Hit]:
                 fix="Fix the path (sources are relative to the build context), or remove the "
                 ".dockerignore pattern that excludes it" + ("; or make the build fetch it (RUN curl …, a build stage)"
                                                           if position in prepared else ""),
-                severity=Severity.WARNING if position in prepared else None,
+                # the project's own workflow makes it before building: a fresh clone's trap, as advice
+                severity=Severity.INFO if position in prepared else None,
             )
 
 
