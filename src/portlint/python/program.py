@@ -82,6 +82,8 @@ def entrypoints_from_argv(argv: tuple[str, ...], instruction: Instruction, workd
         while index < len(argv):
             word = argv[index]
             if word == "-m" and index + 1 < len(argv):
+                if argv[index + 1] in _LAUNCHER_MODULES:  # python -m torch.distributed.run train.py
+                    return _launched(argv[index + 2:], instruction, workdir)
                 found.append(EntryPoint(instruction, "module", argv[index + 1], None, argv[index + 1]))
                 return found
             if word in _PY_VALUE_OPTIONS:
@@ -124,6 +126,8 @@ def entrypoints_from_argv(argv: tuple[str, ...], instruction: Instruction, workd
                                         factory=called if called.isidentifier() else None))
                 break
         return found
+    if name in _LAUNCHERS:  # torchrun train.py, accelerate launch train.py, deepspeed train.py
+        return _launched(argv[2:] if name == "accelerate" and argv[1:2] == ("launch",) else argv[1:], instruction, workdir)
     if name == "celery":
         for index, word in enumerate(argv):
             if word in ("-A", "--app") and index + 1 < len(argv):
@@ -150,6 +154,21 @@ def entrypoints_from_argv(argv: tuple[str, ...], instruction: Instruction, workd
         kind = "script" if argv[0].endswith(".py") else "shell-script"
         return [EntryPoint(instruction, kind, argv[0], posixpath.normpath(posixpath.join(workdir, argv[0])))]
     return found
+
+
+# Launchers that start one training script per GPU or node: the script (or `-m module`) they run
+# is their first argument that names one; every option before it is theirs.
+_LAUNCHERS = frozenset({"torchrun", "accelerate", "deepspeed"})
+_LAUNCHER_MODULES = frozenset({"torch.distributed.run", "torch.distributed.launch", "accelerate.commands.launch"})
+
+
+def _launched(args: tuple[str, ...], instruction: Instruction, workdir: str) -> list[EntryPoint]:
+    for index, word in enumerate(args):
+        if word in ("-m", "--module") and index + 1 < len(args):
+            return [EntryPoint(instruction, "module", args[index + 1], None, args[index + 1])]
+        if word.endswith(".py") and not word.startswith("-"):
+            return [_script(instruction, word, workdir)]
+    return []
 
 
 def runs_command_string(argv: tuple[str, ...]) -> bool:
