@@ -184,7 +184,12 @@ class PackageRecord:
     def admits_python(self, index: int, python: str) -> bool | None:
         """Whether the release's Requires-Python admits that interpreter (None: cannot tell)."""
         specifier = self.requires_python(index)
-        return True if not specifier else _admits(specifier, python)
+        if not specifier:
+            return True
+        admitted = _admits(specifier, python)
+        if python.count(".") == 1 and admitted is not _admits(specifier, python + ".99"):
+            return None  # "3.7" is some 3.7.z: `>=3.7.1` holds for the later ones, so it cannot tell
+        return admitted
 
     def dependencies(self, index: int) -> tuple[tuple[Dependency, ...], frozenset[str]] | None:
         """(dependencies, declared extras) of a release; None before the data's window."""

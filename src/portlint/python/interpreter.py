@@ -57,6 +57,9 @@ def _from_base_image(base) -> PythonVersion | None:
     facts = base.facts or {}
     version = facts.get("python")
     if isinstance(version, str) and _VERSION.match(version):
+        tagged = _PYTHON_TAG.match(base.ref.tag or "")
+        if tagged and tagged.group(1).startswith(version + "."):
+            version = tagged.group(1)  # the table knows python:3.7.11 as 3.7; its tag says the patch release
         return PythonVersion(version, f"the base image {base.text}")
     name = base.ref.name.rsplit("/", 1)[-1]
     if name == "python" and base.ref.tag:
