@@ -381,6 +381,8 @@ class _PathLiterals(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        if _extends_import_path(func):
+            return  # Python skips a sys.path entry that does not exist: nothing fails
         self.visit(func)
         opening = name in _FILE_CALLS
         self.opening += opening
@@ -397,6 +399,15 @@ class _PathLiterals(ast.NodeVisitor):
         stripped = value.strip().strip("'\"")
         if stripped.startswith(_HOST_PATH_TEXT) or _WINDOWS_DRIVE.match(stripped):
             self.found.append((node.lineno, node.col_offset + 1, value, self.in_main > 0))
+
+
+def _extends_import_path(func: ast.expr) -> bool:
+    """``sys.path.append(…)``/``insert``/``extend`` and ``site.addsitedir(…)``."""
+    if isinstance(func, ast.Attribute) and func.attr == "addsitedir":
+        return True
+    return (isinstance(func, ast.Attribute) and func.attr in ("append", "insert", "extend")
+            and isinstance(func.value, ast.Attribute) and func.value.attr == "path"
+            and isinstance(func.value.value, ast.Name) and func.value.value.id == "sys")
 
 
 @check("PL306")
