@@ -1243,9 +1243,24 @@ def conda_installed(spec: str, where: Location, instruction: Instruction) -> Ins
     # `=1.26` matches 1.26.*; `=1.26.4`, `=9e`, `=2022f` (a letter ends the release) and `=1.2=py310_0`
     # (a build string) name one release
     bare = version.lstrip("=")
+    distribution = conda_distribution(name)
     pinned = version.startswith("==") or (version.startswith("=") and "*" not in version and bool(
-        re.match(r"^\d+\.\d+\.\d+", bare) or re.match(r"^\d[\d.]*[A-Za-z][A-Za-z0-9]*(=|$)", bare) or "=" in bare))
-    return Installed(conda_distribution(name), spec, pinned, where, instruction, "conda")
+        re.match(r"^\d+\.\d+\.\d+", bare) or re.match(r"^\d[\d.]*[A-Za-z][A-Za-z0-9]*(=|$)", bare) or "=" in bare
+        or (bare and not _names_a_release_series(distribution, bare))))
+    return Installed(distribution, spec, pinned, where, instruction, "conda")
+
+
+def _names_a_release_series(distribution: str, version: str) -> bool:
+    """Whether conda's `=1.23` stands for several releases (1.23.0 … 1.23.5), as the package
+    index shows them.  `icu=70.1` and `blas=1.0` are whole versions: conda-only packages
+    release two-part versions, and `conda env export` writes them so; without the index's
+    word a short version is taken as the release it names."""
+    from portlint.knowledge.package_index import package
+
+    record = package(distribution)
+    if record is None or version in record.versions:
+        return False
+    return any(v.startswith(version + ".") for v in record.versions)
 
 
 @lru_cache(maxsize=1)
