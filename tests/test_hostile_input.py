@@ -161,3 +161,14 @@ def test_capped_walk_says_so_once_for_dockerfiles_sharing_the_context(tmp_path: 
     _load_build_context.cache_clear()
     notes = [line for line in capsys.readouterr().err.splitlines() if "holds more than 100 files" in line]
     assert len(notes) == 1, notes
+
+
+def test_a_compose_file_the_yaml_reader_cannot_read_adds_nothing() -> None:
+    """Anchors, block scalars and a `build:` list are left out, never a traceback."""
+    from portlint.testing import lint_files
+
+    compose = ("x-common: &common\n  build: .\nservices:\n  web:\n    <<: *common\n    command: >\n      python web.py\n"
+               "  bad:\n    build: [1, 2]\n")
+    findings = lint_files({"Dockerfile": "FROM python:3.12-slim\nCOPY . /app\n", "web.py": "import flask\n",
+                           "docker-compose.yml": compose})
+    assert [f.rule for f in findings if f.rule == "PL201"] == ["PL201"]

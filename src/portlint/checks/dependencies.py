@@ -62,12 +62,14 @@ def _reachable(ctx: LintContext, image, index, starts_out: set[str] | None = Non
     unknown.  ``starts_out`` receives the files the command runs directly, ``factories_out``
     the app factories it calls (image path, function, how to say so), ``lazy_out`` every
     file it may import later too (inside functions, under flags)."""
-    from portlint.python.program import entrypoints_from_argv, find_entrypoints
+    from portlint.python.program import compose_entrypoints, entrypoints_from_argv, find_entrypoints
 
     final_index = len(ctx.dockerfile.stages) - 1
     entries, has_command = find_entrypoints(ctx, final_index)
-    if not has_command:
+    composed = compose_entrypoints(ctx, final_index)  # the image's other containers run these
+    if not has_command and not composed:
         return None
+    entries = entries + composed
     starts: list[str] = []
     roots: list[str] = []
     pending = list(entries)

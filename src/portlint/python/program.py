@@ -239,6 +239,44 @@ def find_entrypoints(ctx: LintContext, stage_index: int) -> tuple[list[EntryPoin
     return found, has_command
 
 
+def compose_entrypoints(ctx: LintContext, stage_index: int) -> list[EntryPoint]:
+    """What the compose services built from this Dockerfile's stage run instead of its CMD
+    (`command:`) or ENTRYPOINT (`entrypoint:`): the image's other containers."""
+    from portlint.context.compose import compose_services
+
+    stage = ctx.dockerfile.stages[stage_index]
+    last = stage_index == len(ctx.dockerfile.stages) - 1
+    services = [s for s in compose_services(ctx)
+                if (s.command is not None or s.entrypoint is not None) and (s.target == stage.name or (s.target is None and last))]
+    if not services:
+        return []
+    chain = ctx.dockerfile.stage_chain(stage)
+    declared = [i for member in chain for i in member.instructions if i.keyword in ("ENTRYPOINT", "CMD")]
+    entrypoint = next((i for i in reversed(declared) if i.keyword == "ENTRYPOINT"), None)
+    anchor = declared[-1] if declared else (stage.instructions[-1] if stage.instructions else stage.from_)
+    image = ctx.images.stages[stage_index] if ctx.images is not None else None
+    found: list[EntryPoint] = []
+    for service in services:
+        if service.entrypoint is not None:
+            argv = service.entrypoint + (service.command or ())
+        elif entrypoint is None:
+            argv = service.command
+        elif entrypoint.json_args is not None:
+            argv = entrypoint.json_args + service.command
+        else:
+            continue  # a shell-form ENTRYPOINT ignores the command's arguments
+        workdir = service.working_dir or (image.workdir_at(anchor) if image is not None else "/")
+        if argv[:1] and argv[0].rsplit("/", 1)[-1] in ("sh", "bash") and runs_command_string(argv):
+            from portlint.dockerfile.shell import parse_shell
+
+            script = next((w for w in argv[1:] if not w.startswith("-")), "")
+            for command in parse_shell(script).commands:
+                found.extend(entrypoints_from_argv(command.effective().argv, anchor, workdir))
+        else:
+            found.extend(entrypoints_from_argv(argv, anchor, workdir))
+    return found
+
+
 def project_scripts(ctx: LintContext) -> dict[str, str]:
     """Console scripts the projects copied into the image declare (pyproject's
     [project.scripts], setup.cfg's and setup.py's console_scripts): command -> module:function."""
