@@ -194,7 +194,7 @@ def test_variable_expansion_modifiers() -> None:
     assert [r.name for r in find_refs("\\$NOT $YES")] == ["YES"]
 
 
-def test_scopes_global_stage_and_inherited_env() -> None:
+def test_scopes_global_stage_and_inherited_env_and_args() -> None:
     d = model(
         "ARG VERSION=1.0\nFROM python:3.12-slim AS base\nENV APP=/srv A=$VERSION\nARG VERSION\n"
         "LABEL v=$VERSION\nFROM base\nWORKDIR $APP\n"
@@ -204,7 +204,8 @@ def test_scopes_global_stage_and_inherited_env() -> None:
     assert "VERSION" not in scopes.before(env_line)  # global ARGs are not visible in a stage
     assert scopes.expand(label, "$VERSION").value == "1.0"  # redeclared: gets the global default
     assert scopes.expand(workdir, "$APP").value == "/srv"  # ENV inherited through FROM base
-    assert scopes.expand(workdir, "$VERSION").undefined == ("VERSION",)  # ARGs are not inherited
+    # a stage's ARGs pass to a stage built FROM it, as its ENV does (Docker's build-variables guide)
+    assert scopes.expand(workdir, "$VERSION").value == "1.0"
 
 
 def test_build_args_replace_arg_defaults_but_declare_nothing() -> None:

@@ -145,7 +145,7 @@ class Scopes:
         # --build-arg NAME=VALUE wins over ARG defaults; the platform ARGs follow --platform.
         self.build_args = {k: v for k, v in (build_args or {}).items() if k not in PLATFORM_ARGS}
         self._before: dict[int, dict[str, Variable]] = {}
-        self._stage_env: dict[int, dict[str, Variable]] = {}
+        self._stage_scope: dict[int, dict[str, Variable]] = {}  # what a child stage (FROM stage) inherits
         self._build()
 
     @cached_property
@@ -170,7 +170,7 @@ class Scopes:
         for stage in dockerfile.stages:
             self._before[stage.from_.index] = dict(globals_)
             parent = dockerfile.parent_stage(stage)
-            scope: dict[str, Variable] = dict(self._stage_env.get(parent.index, {})) if parent else {}
+            scope: dict[str, Variable] = dict(self._stage_scope.get(parent.index, {})) if parent else {}
             for instruction in stage.instructions:
                 # Consecutive instructions share one snapshot; only ARG/ENV make a new one.
                 self._before[instruction.index] = scope
@@ -196,7 +196,8 @@ class Scopes:
                     for name, value in assignments(instruction):
                         expanded = expand(value or "", before, escape).value
                         scope[name] = Variable(name, expanded, "env", instruction.line)
-            self._stage_env[stage.index] = {k: v for k, v in scope.items() if v.origin == "env"}
+            # a stage built FROM this one inherits its ENV and its ARGs (BuildKit's scoping rule)
+            self._stage_scope[stage.index] = scope
 
     def before(self, instruction: Instruction) -> dict[str, Variable]:
         """Variables visible to ``instruction`` (its own ARG/ENV not yet applied)."""
