@@ -797,7 +797,7 @@ class EnvironmentBuilder:
         from portlint.python import pyproject as pyproject_module
 
         path, _, extras_part = project.partition("[")
-        extras = [canonical(e) for e in extras_part.rstrip("]").split(",") if e.strip()] if extras_part else []
+        extras = [canonical(e.strip()) for e in extras_part.rstrip("]").split(",") if e.strip()] if extras_part else []
         extras += [e if e == "*" else canonical(e) for e in self._shell_words(instruction, install.extras)]
         if "$" in path or "://" in path or path.startswith("git+"):
             env.opaque.append(f"project {project}")

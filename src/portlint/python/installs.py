@@ -239,6 +239,9 @@ def _system(argv: tuple[str, ...], line: int) -> InstallCommand | None:
     return InstallCommand(tool=family, line=line, specifiers=tuple(packages))
 
 
+_RUN_AS_MODULE = frozenset({"uv", "poetry", "pdm", "pipenv", "flit"})  # installers that run as `python -m tool`
+
+
 def parse_install(argv: tuple[str, ...], line: int = 0, word_lines: tuple[int, ...] = ()) -> InstallCommand | None:
     """What one simple command installs, or None if it installs nothing we track.
 
@@ -248,6 +251,9 @@ def parse_install(argv: tuple[str, ...], line: int = 0, word_lines: tuple[int, .
     if not argv:
         return None
     name = argv[0].rsplit("/", 1)[-1]
+    if _PYTHON.match(name) and len(argv) > 2 and argv[1] == "-m" and argv[2] in _RUN_AS_MODULE:
+        # `python -m uv pip install …` is `uv pip install …`
+        argv, word_lines, name = argv[2:], word_lines[2:] if len(word_lines) == len(argv) else (), argv[2]
     pip_words = _pip_args(argv)
     if pip_words is not None:
         return _split_pip(pip_words, line, "uv" if name == "uv" else "pip", _lines_of(pip_words, argv, word_lines))
