@@ -227,6 +227,13 @@ def gpu_only_base_image(ctx: LintContext) -> Iterator[Hit]:
         )
 
 
+_APT_VALUE_OPTIONS = frozenset({"-o", "--option", "-t", "--target-release", "-c", "--config-file"})
+# Debian's architecture names (dpkg-architecture -L, the release architectures and ports)
+_DEBIAN_ARCHITECTURES = frozenset({"amd64", "arm64", "armel", "armhf", "i386", "mips64el", "mipsel", "ppc64el", "s390x",
+                                   "riscv64", "loong64", "x32", "powerpc", "ppc64", "alpha", "hppa", "ia64", "m68k", "sh4",
+                                   "sparc64", "hurd-i386", "hurd-amd64"})
+
+
 @check("PL409")
 def foreign_architecture_packages(ctx: LintContext) -> Iterator[Hit]:
     for instruction in ctx.dockerfile.instructions:
@@ -242,9 +249,12 @@ def foreign_architecture_packages(ctx: LintContext) -> Iterator[Hit]:
                 position = argv.index("--add-architecture")
                 foreign = argv[position + 1] if position + 1 < len(argv) else None
             elif name in ("apt-get", "apt") and "install" in argv:
-                for word in argv[argv.index("install") + 1:]:
+                words = argv[argv.index("install") + 1:]
+                for position, word in enumerate(words):
+                    if word.startswith("-") or "$" in word or (position and words[position - 1] in _APT_VALUE_OPTIONS):
+                        continue  # `-o APT::Install-Recommends=false`, `pkg${V:+=$V}`: not pkg:arch
                     package_arch = word.split("=")[0].rpartition(":")[2] if ":" in word.split("=")[0] else None
-                    if package_arch and package_arch not in ("any", "native", "all") and "$" not in package_arch:
+                    if package_arch in _DEBIAN_ARCHITECTURES:
                         foreign = package_arch
                         break
             if not foreign or "$" in foreign:
