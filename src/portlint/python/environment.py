@@ -592,6 +592,8 @@ class EnvironmentBuilder:
             self._pinned_now.add(item.name)
         elif item.name in env.base_packages and not self._upgrading and _kept_from_base(env, item):
             pass  # `torch` or `torch>=1.8` on pytorch/pytorch:2.3.1: pip keeps the base image's (tag-pinned) release
+        elif item.name in env.locked_packages and not self._upgrading:
+            pass  # a lock installed it earlier in the stage: `uv pip install libs/core` leaves that release alone
         elif item.name not in _TOOLING:
             env.unpinned.append(item)
         env.installed[item.name] = item
