@@ -751,7 +751,9 @@ class EnvironmentBuilder:
                 continue
             groups = tuple(option_values(argv, "--with", "--group", "-G"))
             options = {"--only"} if tool == "poetry" else {o for o in argv if o in ("--no-dev", "--only-group")}
-            export = InstallCommand(tool=tool, line=command.line, extras_groups=groups, options=frozenset(options))
+            # an export writes the lock's exact releases (poetry.lock, uv.lock, pdm.lock), not the ranges
+            export = InstallCommand(tool=tool, line=command.line, extras_groups=groups, options=frozenset(options),
+                                    locked=True, syncs=tool != "poetry")
             self._project(env, export, ".", other, line, stage_image, workdir, set())
             return
         env.opaque.append(written)
