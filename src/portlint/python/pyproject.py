@@ -303,10 +303,7 @@ def parse_setup_py(text: str) -> ProjectDependencies | None:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    bound: dict[str, ast.AST] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            bound[node.targets[0].id] = node.value
+    bound = _module_bindings(tree)
     call = next((n for n in ast.walk(tree) if isinstance(n, ast.Call) and _callee(n.func) == "setup"), None)
     if call is None:
         return None
@@ -363,6 +360,45 @@ def _requirements_of(node, bound: dict, depth: int = 0) -> tuple[tuple[str, ...]
         if left is None or right is None:
             return None
         return left[0] + right[0], left[1] + right[1]
-    files = tuple(dict.fromkeys(c.value for c in ast.walk(node) if isinstance(c, ast.Constant)
-                                and isinstance(c.value, str) and c.value.endswith((".txt", ".in"))))
+    if isinstance(node, ast.IfExp):
+        branches = [_requirements_of(b, bound, depth + 1) for b in (node.body, node.orelse)]
+        if all(b is not None for b in branches):  # `["a"] if GPU else ["b"]`: each is declared somewhere
+            return branches[0][0] + branches[1][0], branches[0][1] + branches[1][1]
+    files = tuple(dict.fromkeys(_file_names(node, bound, depth)))
     return ((), files) if files else None
+
+
+def _module_bindings(tree) -> dict:
+    """Names bound at module level, also inside `with`/`if`/`try` blocks: `reqs = …`, the file
+    of `with open("requirements.txt") as f`, and the module's functions (`def read_requirements`)."""
+    import ast
+
+    bound: dict[str, ast.AST] = {}
+    pending = list(tree.body)
+    while pending:
+        node = pending.pop(0)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            bound[node.targets[0].id] = node.value
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            bound[node.name] = node
+        elif isinstance(node, ast.With):
+            for item in node.items:
+                if isinstance(item.optional_vars, ast.Name):
+                    bound[item.optional_vars.id] = item.context_expr
+            pending[:0] = node.body
+        elif isinstance(node, (ast.If, ast.Try)):
+            pending[:0] = [*node.body, *node.orelse, *getattr(node, "finalbody", []),
+                           *(s for h in getattr(node, "handlers", []) for s in h.body)]
+    return bound
+
+
+def _file_names(node, bound: dict, depth: int):
+    """Requirements files (`*.txt`, `*.in`) an expression reads, following the names it uses to
+    their module-level values and the module's functions it calls into their bodies."""
+    import ast
+
+    for child in ast.walk(node):
+        if isinstance(child, ast.Constant) and isinstance(child.value, str) and child.value.endswith((".txt", ".in")):
+            yield child.value
+        elif isinstance(child, ast.Name) and child.id in bound and depth < 4 and bound[child.id] is not node:
+            yield from _file_names(bound[child.id], bound, depth + 1)
