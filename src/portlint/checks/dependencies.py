@@ -288,6 +288,12 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                     reachable is not None or posixpath.join(posixpath.dirname(image_path), "__init__.py") in index.by_path):
                 severity = Severity.INFO  # a library module's self-test or debug block
                 context = ' under `if __name__ == "__main__":` in a module the container\'s command does not run as a script'
+            if severity is Severity.WARNING and (reachable is None or image_path not in later):
+                own = _separate_project(ctx, placed.context_path)
+                if own is not None:  # a demo or sibling service beside the app, with its own requirements
+                    severity = Severity.INFO
+                    context = (f" in {posixpath.dirname(own)}/, a separate project with its own {posixpath.basename(own)} "
+                               "that the build never installs")
             error = f"ModuleNotFoundError: No module named '{top}'"
             if ref.optional:
                 outcome = "in the container that import fails and the code takes its fallback"
@@ -592,6 +598,33 @@ def requirements_not_in_image(ctx: LintContext) -> Iterator[Hit]:
                 fix=f"COPY {source} {posixpath.dirname(use.image_path) or '/'}/ before this RUN "
                 f"(or RUN --mount=type=bind,source={source},target={use.image_path} …)",
             )
+
+
+_MANIFESTS = ("requirements.txt", "pyproject.toml", "setup.py", "environment.yml", "environment.yaml")
+
+
+def _separate_project(ctx: LintContext, context_path: str) -> str | None:
+    """The dependency manifest of a folder below the context root that holds this file,
+    when the build reads none of that folder's manifests: code of another project (a demo
+    with its own requirements.txt, a sibling service) that was copied along."""
+    key = "separate-projects"
+    if key not in ctx.shared:
+        read = _read_dependency_files(ctx)
+        read_dirs = {posixpath.dirname(p) for p in read}
+        installed_dirs = {d.strip("/") for e in ctx.environments or [] for d in e.project_modules.values()}
+        manifests: dict[str, str] = {}
+        for path in ctx.build_context.files:
+            folder, _, name = path.rpartition("/")
+            if folder and name in _MANIFESTS and folder not in read_dirs and folder not in installed_dirs:
+                manifests.setdefault(folder, path)
+        ctx.shared[key] = manifests
+    manifests = ctx.shared[key]
+    folder = posixpath.dirname(context_path)
+    while folder:
+        if folder in manifests:
+            return manifests[folder]
+        folder = posixpath.dirname(folder)
+    return None
 
 
 def _read_dependency_files(ctx: LintContext) -> set[str]:
