@@ -288,6 +288,12 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                     reachable is not None or posixpath.join(posixpath.dirname(image_path), "__init__.py") in index.by_path):
                 severity = Severity.INFO  # a library module's self-test or debug block
                 context = ' under `if __name__ == "__main__":` in a module the container\'s command does not run as a script'
+            installer = _runtime_installer(ctx, index) if severity is Severity.WARNING and (
+                ref.in_function or ref.module_condition) else None
+            if installer is not None:  # the project pip-installs its optional packages when it needs them
+                severity = Severity.INFO
+                context = (f" {f'inside {ref.function}()' if ref.function else 'under a condition'} (the project installs packages when it runs: "
+                           f"{installer} calls pip install, so this may be one of them)")
             if severity is Severity.WARNING and (reachable is None or image_path not in later):
                 own = _separate_project(ctx, placed.context_path)
                 if own is not None:  # a demo or sibling service beside the app, with its own requirements
@@ -598,6 +604,21 @@ def requirements_not_in_image(ctx: LintContext) -> Iterator[Hit]:
                 fix=f"COPY {source} {posixpath.dirname(use.image_path) or '/'}/ before this RUN "
                 f"(or RUN --mount=type=bind,source={source},target={use.image_path} …)",
             )
+
+
+def _runtime_installer(ctx: LintContext, index) -> str | None:
+    """A Python file of the image that runs `pip install` itself (yolov5's check_requirements,
+    a plugin loader): with it, a package missing at build time may arrive at run time."""
+    key = "runtime-installer"
+    if key not in ctx.shared:
+        found = None
+        for placed in index.by_path.values():
+            parsed = ctx.imports(placed.context_path)
+            if parsed is not None and parsed.installs_packages and not TEST_FILE.search(placed.context_path):
+                found = placed.context_path
+                break
+        ctx.shared[key] = found
+    return ctx.shared[key]
 
 
 _MANIFESTS = ("requirements.txt", "pyproject.toml", "setup.py", "environment.yml", "environment.yaml")

@@ -73,6 +73,34 @@ class ModuleImports:
     # dotted names in string literals ("shop.urls", "orders.apps.OrdersConfig"): modules a
     # framework imports by name (Django settings and URLconfs, Celery, importlib, plugins)
     named_modules: tuple[str, ...] = ()
+    installs_packages: bool = False  # it runs pip install itself (subprocess, os.system): optional deps at run time
+
+
+_PIP_INSTALL_TEXT = re.compile(r"\bpip3?\s+install\b")
+_PROCESS_CALLS = frozenset({"check_call", "check_output", "run", "call", "Popen", "system", "popen", "getoutput",
+                            "getstatusoutput"})
+
+
+def _runs_pip_install(tree: ast.AST) -> bool:
+    """``subprocess.check_call([sys.executable, "-m", "pip", "install", pkg])``,
+    ``os.system(f"pip install {pkg}")`` and the like, anywhere in the module (a message
+    that tells the user to run pip is not a call that runs it)."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if name not in _PROCESS_CALLS:
+            continue
+        command = node.args[0]
+        if isinstance(command, (ast.List, ast.Tuple)):
+            words = [e.value for e in command.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            if "install" in words and any(w in ("pip", "pip3") for w in words):
+                return True
+        texts = [c.value for c in ast.walk(command) if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+        if any(_PIP_INSTALL_TEXT.search(t) for t in texts):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -297,4 +325,5 @@ def parse_imports(source: str | bytes, filename: str = "<unknown>") -> ModuleImp
         and _DOTTED_NAME.match(node.value)
     ))
     return ModuleImports(tuple(collector.found), functions=tuple(collector.functions),
-                         module_calls=tuple(collector.module_calls), named_modules=named)
+                         module_calls=tuple(collector.module_calls), named_modules=named,
+                         installs_packages=_runs_pip_install(tree))
