@@ -1104,6 +1104,8 @@ class EnvironmentBuilder:
             text = self._text(context_path)
             if text is None:
                 continue
+            if self._conda_lock(env, text, context_path, instruction):
+                continue
             conda_specs, pip_specs, error = parse_environment_yml(text)
             if error:
                 self._problem(context_path, 1, f"{context_path}: {error}")
@@ -1122,6 +1124,27 @@ class EnvironmentBuilder:
                     continue
                 where = Location(context_path, _find_line(lines, spec))
                 self._add_requirement(env, spec, where, instruction, "pip", set(), image)
+
+    def _conda_lock(self, env, text: str, context_path: str, instruction) -> bool:
+        """A conda lock (conda-lock.yml, an @EXPLICIT list) installs exact releases; False when
+        the file is an environment file instead."""
+        from portlint.python.distributions import conda_distribution
+        from portlint.python.locks import conda_lock_packages
+
+        packages = conda_lock_packages(text)
+        if packages is None:
+            return False
+        lock = posixpath.basename(context_path)
+        env.lock_files.add(lock)
+        for name, version, manager, number in packages:
+            distribution = conda_distribution(name) if manager == "conda" else canonical(name)
+            if distribution == "python":
+                continue
+            env.locked_packages.setdefault(distribution, lock)
+            tool = "conda" if manager == "conda" else "pip"
+            self._record(env, Installed(distribution, f"{name}=={version}", True, Location(context_path, number),
+                                        instruction, tool), set(), locked=True)
+        return True
 
     def _system(self, env, install: InstallCommand, instruction, line) -> None:
         from portlint.python.distributions import system_package_distribution

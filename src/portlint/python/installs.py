@@ -292,4 +292,9 @@ def parse_install(argv: tuple[str, ...], line: int = 0, word_lines: tuple[int, .
                               locked=not packages, options=frozenset(w for w in argv[2:] if w.startswith("-")))
     if name in ("conda", "mamba", "micromamba"):
         return _conda(argv, line, word_lines)
+    if name == "conda-lock" and argv[1:2] == ("install",):  # conda-lock install [-n env] [conda-lock.yml]
+        words = list(argv[2:])
+        files = [w for i, w in enumerate(words) if not w.startswith("-")
+                 and (i == 0 or words[i - 1] not in ("-n", "--name", "-p", "--prefix", "--conda", "--auth-file", "-E", "--extras"))]
+        return InstallCommand(tool="conda", line=line, environment_files=tuple(files[-1:] or ["conda-lock.yml"]))
     return _system(argv, line)

@@ -103,3 +103,50 @@ def _dependencies(filename: str, package: dict, extra: str) -> list[tuple[str, t
         if match:
             found.append((canonical(match.group(1)), tuple(e.strip() for e in (match.group(2) or "").split(",") if e.strip())))
     return found
+
+
+_CONDA_LOCK_ENTRY = re.compile(r"^- name: ['\"]?([^'\"\s]+)['\"]?\s*$")
+_CONDA_LOCK_FIELD = re.compile(r"^  (version|manager|platform): ['\"]?([^'\"\s]+)['\"]?\s*$")
+_LINUX_PLATFORMS = frozenset({"linux-64", "linux-aarch64", "linux-ppc64le", "linux-s390x", "noarch"})
+
+
+def conda_lock_packages(text: str) -> list[tuple[str, str, str, int]] | None:
+    """(name, version, manager, line) of each Linux package a conda lock pins: conda-lock's
+    unified ``conda-lock.yml`` (``package:`` entries, ``manager: conda`` or ``pip``) and an
+    ``@EXPLICIT`` list of package URLs (``conda-lock --kind explicit``, ``conda list --explicit``).
+    None when the text is neither: an environment file instead."""
+    lines = text.split("\n")
+    if any(line.strip() == "@EXPLICIT" for line in lines[:200]):
+        found = []
+        for number, line in enumerate(lines, 1):
+            url = line.strip().split("#", 1)[0]
+            if "://" not in url and not url.startswith("/"):
+                continue
+            filename = url.rstrip("/").rsplit("/", 1)[-1]
+            for suffix in (".conda", ".tar.bz2"):
+                filename = filename[: -len(suffix)] if filename.endswith(suffix) else filename
+            parts = filename.rsplit("-", 2)
+            if len(parts) == 3:
+                found.append((parts[0], parts[1], "conda", number))
+        return found
+    if not any(line.startswith("package:") for line in lines):
+        return None
+    found = []
+    current: dict[str, str] = {}
+    start = 0
+
+    def close() -> None:
+        if current.get("name") and current.get("version") and current.get("platform", "noarch") in _LINUX_PLATFORMS:
+            found.append((current["name"], current["version"], current.get("manager", "conda"), start))
+
+    for number, line in enumerate(lines, 1):
+        entry = _CONDA_LOCK_ENTRY.match(line)
+        if entry:
+            close()
+            current, start = {"name": entry.group(1)}, number
+            continue
+        field = _CONDA_LOCK_FIELD.match(line)
+        if field and current:
+            current[field.group(1)] = field.group(2)
+    close()
+    return found
