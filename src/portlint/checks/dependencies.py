@@ -294,6 +294,11 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 severity = Severity.INFO
                 context = (f" {f'inside {ref.function}()' if ref.function else 'under a condition'} (the project installs packages when it runs: "
                            f"{installer} calls pip install, so this may be one of them)")
+            optional = _optional_extra(env, candidates) if severity is Severity.WARNING and not ref.in_function else None
+            if optional is not None:  # a module-level switch or a lazily loaded module of an opt-in feature
+                severity = Severity.INFO
+                context += (f" (an optional feature: the project lists {optional[0]} in its '{optional[1]}' extra, "
+                            "which the build does not install)")
             if severity is Severity.WARNING and (reachable is None or image_path not in later):
                 own = _separate_project(ctx, placed.context_path)
                 if own is not None:  # a demo or sibling service beside the app, with its own requirements
