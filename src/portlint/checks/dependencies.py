@@ -155,6 +155,8 @@ def _follow_imports(ctx: LintContext, index, starts: list[str], roots: list[str]
         if not eager_only:  # a module named in a string may be imported by name, at some point
             for name in parsed.named_modules:
                 module = name.split(":")[0]
+                if module.startswith("__"):
+                    continue  # `__name__ == "__main__"` names no module of the project
                 queue.extend(index.files_for(module, roots))
                 if "." in module:  # "orders.apps.OrdersConfig": a class in orders/apps.py
                     queue.extend(index.files_for(module.rsplit(".", 1)[0], roots))
