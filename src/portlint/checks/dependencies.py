@@ -266,6 +266,9 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 warn = not TEST_FILE.search(placed.context_path) and _may_run(image_path, reachable, later)
                 if not warn:
                     because += " (in a file the container's command does not run)"
+                elif ref.optional:  # try/except ImportError: without it the code takes its fallback
+                    because += f" (optionally, under {ref.reason or 'a guard'})"
+                    warn = False
                 warn = warn and not lock  # a locked build stays as it is until someone re-locks: advice
                 api = _public_api(via, candidates[0])
                 if api is not None:

@@ -401,13 +401,22 @@ class _PathLiterals(ast.NodeVisitor):
             self.found.append((node.lineno, node.col_offset + 1, value, self.in_main > 0))
 
 
+def _command_runs_tests(ctx: LintContext) -> bool:
+    """CMD ["pytest"], `python -m pytest tests/`, `python -m unittest`: the container runs the tests."""
+    from portlint.python.program import stage_command
+
+    runs, _ = stage_command(ctx, len(ctx.dockerfile.stages) - 1)
+    return any(word.rsplit("/", 1)[-1] in ("pytest", "py.test", "unittest", "tox", "nox")
+               for _, argv, _ in runs for word in argv[:3])
+
+
 def _extends_import_path(func: ast.expr) -> bool:
-    """``sys.path.append(…)``/``insert``/``extend`` and ``site.addsitedir(…)``."""
+    """``sys.path.append(…)``/``insert``/``extend`` (or another ``….path`` search list) and ``site.addsitedir(…)``."""
     if isinstance(func, ast.Attribute) and func.attr == "addsitedir":
         return True
+    # sys.path, nltk.data.path and other search lists: a folder that is not there is skipped
     return (isinstance(func, ast.Attribute) and func.attr in ("append", "insert", "extend")
-            and isinstance(func.value, ast.Attribute) and func.value.attr == "path"
-            and isinstance(func.value.value, ast.Name) and func.value.value.id == "sys")
+            and isinstance(func.value, ast.Attribute) and func.value.attr == "path")
 
 
 @check("PL306")
@@ -420,6 +429,7 @@ def host_path_in_source(ctx: LintContext) -> Iterator[Hit]:
 
     users = _image_users(ctx)
     known = command_files(ctx)
+    tests_run = _command_runs_tests(ctx)
     for placed in sorted(ctx.images.final.python_files(), key=lambda p: p.image_path):
         # A test's strings are mostly fixtures and expectations: there only a path it opens counts.
         only_opened = bool(TEST_FILE.search(placed.context_path))
@@ -436,7 +446,9 @@ def host_path_in_source(ctx: LintContext) -> Iterator[Hit]:
                 found = value[:40]
             if found is None:
                 continue
-            never = not runs or (in_main and not as_script)
+            # a test's data paths matter where the tests run (CI, a developer's machine), unless the command runs them
+            never = not runs or (in_main and not as_script) or (
+                only_opened and not tests_run and (known is None or placed.image_path not in known[0]))
             yield Hit(
                 Span(line, column=column),
                 f"'{value[:80]}' is a path on the author's machine; in the container (copied to "

@@ -22,7 +22,9 @@ _PIP_VALUE_OPTIONS = frozenset(
     "--use-feature --use-deprecated --root-user-action --cert --client-cert --keyring-provider "
     "--index-strategy --torch-backend --extra-index --link-mode --resolution --prerelease --exclude-newer "
     "--no-build-package --no-binary-package --only-binary-package --reinstall-package "
-    "--upgrade-package -P --override --build-constraint --group --extra -w --wheel-dir -d --dest".split()
+    "--upgrade-package -P --override --build-constraint --group --extra -w --wheel-dir -d --dest "
+    "--python-preference --index --default-index --python-platform --no-build-isolation-package --fork-strategy "
+    "--config-setting --allow-insecure-host".split()
 )
 _SYSTEM_INSTALLERS = {
     "apt-get": ("install",),
