@@ -299,7 +299,8 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 severity = Severity.INFO
                 context = (f" {f'inside {ref.function}()' if ref.function else 'under a condition'} (the project installs packages when it runs: "
                            f"{installer} calls pip install, so this may be one of them)")
-            optional = _optional_extra(env, candidates) if severity is Severity.WARNING and not ref.in_function else None
+            lazily = ref.module_condition or (reachable is not None and image_path not in reachable)
+            optional = _optional_extra(env, candidates) if severity is Severity.WARNING and not ref.in_function and lazily else None
             if optional is not None:  # a module-level switch or a lazily loaded module of an opt-in feature
                 severity = Severity.INFO
                 context += (f" (an optional feature: the project lists {optional[0]} in its '{optional[1]}' extra, "
