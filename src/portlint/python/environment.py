@@ -204,8 +204,13 @@ def _kept_from_base(env: StageEnvironment, item: Installed) -> bool:
         return True
     version = next((root.version for root in env.base_roots if root.name == item.name), None)
     parsed = _requirement_parser()(item.requirement)
-    if version is None or not parsed or parsed[0].kind != "requirement" or not parsed[0].specifier:
+    if not parsed or parsed[0].kind != "requirement" or not parsed[0].specifier:
         return False
+    if version is None:
+        # a floor only (numpy>=1.23.5): the image ships a release of its own time, which such
+        # floors trail; a ceiling or an exclusion may force pip to replace it, so those still count
+        clauses = [c.strip() for c in parsed[0].specifier.split(",") if c.strip()]
+        return bool(clauses) and all(c.startswith(">=") for c in clauses)
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
     try:
