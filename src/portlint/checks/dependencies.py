@@ -549,6 +549,8 @@ def _asked_for_by_extra(ctx: LintContext, env, dist: str, via: str) -> bool:
 
     name, _, extra = via.partition("[")
     extra = extra.rstrip("]")
+    if extra.replace("_", "-").lower() == dist:
+        return True  # celery[redis], optimum[onnxruntime]: the extra is named after the package it brings
     item = env.installed.get(name)
     version = exact_version(item.requirement) if item is not None else None
     target = image_target(ctx, env.stage)
