@@ -293,24 +293,10 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                     reachable is not None or posixpath.join(posixpath.dirname(image_path), "__init__.py") in index.by_path):
                 severity = Severity.INFO  # a library module's self-test or debug block
                 context = ' under `if __name__ == "__main__":` in a module the container\'s command does not run as a script'
-            installer = _runtime_installer(ctx, index) if severity is Severity.WARNING and (
-                ref.in_function or ref.module_condition) else None
-            if installer is not None:  # the project pip-installs its optional packages when it needs them
-                severity = Severity.INFO
-                context = (f" {f'inside {ref.function}()' if ref.function else 'under a condition'} (the project installs packages when it runs: "
-                           f"{installer} calls pip install, so this may be one of them)")
-            lazily = ref.module_condition or (reachable is not None and image_path not in reachable)
-            optional = _optional_extra(env, candidates) if severity is Severity.WARNING and not ref.in_function and lazily else None
-            if optional is not None:  # a module-level switch or a lazily loaded module of an opt-in feature
-                severity = Severity.INFO
-                context += (f" (an optional feature: the project lists {optional[0]} in its '{optional[1]}' extra, "
-                            "which the build does not install)")
-            if severity is Severity.WARNING and (reachable is None or image_path not in later):
-                own = _separate_project(ctx, placed.context_path)
-                if own is not None:  # a demo or sibling service beside the app, with its own requirements
-                    severity = Severity.INFO
-                    context = (f" in {posixpath.dirname(own)}/, a separate project with its own {posixpath.basename(own)} "
-                               "that the build never installs")
+            if severity is Severity.WARNING:
+                reworded = _advice_only(ctx, env, index, ref, candidates, placed.context_path, image_path, reachable, later)
+                if reworded is not None:
+                    severity, context = Severity.INFO, reworded(context)
             error = f"ModuleNotFoundError: No module named '{top}'"
             if ref.optional:
                 outcome = "in the container that import fails and the code takes its fallback"
@@ -619,6 +605,28 @@ def requirements_not_in_image(ctx: LintContext) -> Iterator[Hit]:
             )
 
 
+def _advice_only(ctx: LintContext, env, index, ref, candidates, context_path: str, image_path: str, reachable,
+                 later: set[str]):
+    """Why a missing import that may run is advice rather than a warning, as a function that
+    words the message's context; None when it stays a warning."""
+    if ref.in_function or ref.module_condition:
+        installer = _runtime_installer(ctx, index)
+        if installer is not None:  # the project pip-installs its optional packages when it needs them
+            where = f"inside {ref.function}()" if ref.function else "under a condition"
+            return lambda _: (f" {where} (the project installs packages when it runs: {installer} calls pip install, "
+                              "so this may be one of them)")
+    lazily = ref.module_condition or (reachable is not None and image_path not in reachable)
+    optional = _optional_extra(env, candidates) if lazily and not ref.in_function else None
+    if optional is not None:  # a module-level switch, or a lazily loaded module, of an opt-in feature
+        return lambda context: context + (f" (an optional feature: the project lists {optional[0]} in its "
+                                          f"'{optional[1]}' extra, which the build does not install)")
+    own = _separate_project(ctx, context_path) if reachable is None or image_path not in later else None
+    if own is not None:  # a demo or sibling service beside the app, with its own requirements
+        return lambda _: (f" in {posixpath.dirname(own)}/, a separate project with its own {posixpath.basename(own)} "
+                          "that the build never installs")
+    return None
+
+
 def _runtime_installer(ctx: LintContext, index) -> str | None:
     """A Python file of the image that runs `pip install` itself (yolov5's check_requirements,
     a plugin loader): with it, a package missing at build time may arrive at run time."""
@@ -643,13 +651,11 @@ def _separate_project(ctx: LintContext, context_path: str) -> str | None:
     with its own requirements.txt, a sibling service) that was copied along."""
     key = "separate-projects"
     if key not in ctx.shared:
-        read = _read_dependency_files(ctx)
-        read_dirs = {posixpath.dirname(p) for p in read}
-        installed_dirs = {d.strip("/") for e in ctx.environments or [] for d in e.project_modules.values()}
+        read_dirs = {posixpath.dirname(p) for p in _read_dependency_files(ctx)}  # installed projects' too
         manifests: dict[str, str] = {}
         for path in ctx.build_context.files:
             folder, _, name = path.rpartition("/")
-            if folder and name in _MANIFESTS and folder not in read_dirs and folder not in installed_dirs:
+            if folder and name in _MANIFESTS and folder not in read_dirs:
                 manifests.setdefault(folder, path)
         ctx.shared[key] = manifests
     manifests = ctx.shared[key]
