@@ -47,6 +47,8 @@ def absolute_host_path(ctx: LintContext) -> Iterator[Hit]:
             if expansion.starts_unset and not _host_home_variable(ctx, instruction, source):
                 continue  # `$SRC_DIR/x` with SRC_DIR unset or empty: a path we cannot know
             value = expansion.value
+            if value.startswith("/") and _in_context(ctx, value):
+                continue  # `COPY /src/app.py` reads the context's own src/: a leading slash is its root
             if value.startswith("/") or value.startswith("~"):
                 relative = value.lstrip("/~")
                 if expansion.starts_unset:  # $HOME/…
@@ -59,6 +61,20 @@ def absolute_host_path(ctx: LintContext) -> Iterator[Hit]:
                     "Docker reads sources only from the build context, so the build fails everywhere else",
                     fix=f"Put the file inside the build context and copy it by a relative path (e.g. {relative.split('/')[-1] or 'data'})",
                 )
+
+
+def _in_context(ctx: LintContext, value: str) -> bool:
+    context = ctx.build_context
+    if context is None:
+        return False
+    from portlint.context.buildcontext import has_glob, normalize
+
+    relative = normalize(value.lstrip("/"))
+    if not relative or relative == ".":
+        return True  # `COPY / /app`: the whole context
+    if has_glob(relative):
+        return bool(context.glob(relative))
+    return context.is_file(relative) or context.is_dir(relative)
 
 
 # The author's shell sets these, the build does not: `COPY $HOME/.aws/config` means a host path.
