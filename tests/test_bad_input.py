@@ -79,3 +79,17 @@ def test_utf16_requirements_are_read_as_pip_reads_them() -> None:
         "app.py": "import django\n",
     })
     assert not [f for f in findings if f.rule in ("PL001", "PL201")], findings
+
+
+def test_a_utf16_conda_environment_file_is_read() -> None:
+    """YAML allows UTF-16 with a byte-order mark, which PowerShell's `>` writes; conda reads it."""
+    from portlint.testing import lint_files
+
+    findings = lint_files({
+        "Dockerfile": "FROM continuumio/miniconda3:24.7.1-0\nCOPY env.yml app.py /app/\n"
+                      "RUN conda env create -f /app/env.yml\n"
+                      "CMD [\"conda\", \"run\", \"-n\", \"app\", \"python\", \"/app/app.py\"]\n",
+        "env.yml": "name: app\r\ndependencies:\r\n  - python=3.11\r\n  - pip:\r\n    - streamlit==1.40.1\r\n".encode("utf-16"),
+        "app.py": "import streamlit\n",
+    })
+    assert not [f for f in findings if f.rule in ("PL001", "PL201", "PL209")], findings

@@ -255,8 +255,9 @@ class EnvironmentBuilder:
             data = self.ctx.read_context_bytes(context_path)
         except OSError:
             return None
-        # pip reads requirements files by their byte-order mark; TOML, setup.cfg and YAML are UTF-8 only
-        reader = decode if context_path.endswith((".toml", ".cfg", ".yml", ".yaml", "Pipfile")) else decode_requirements
+        # pip reads requirements files by their byte-order mark, and YAML allows UTF-16 with one (a conda
+        # environment file PowerShell wrote); TOML, setup.cfg and Pipfile are UTF-8 only
+        reader = decode if context_path.endswith((".toml", ".cfg", "Pipfile")) else decode_requirements
         try:
             return reader(data, context_path).text
         except InputError as exc:
