@@ -639,12 +639,22 @@ class EnvironmentBuilder:
         absolute = image.resolve(path, instruction)
         present = (
             image.placed(absolute, instruction) is not None
+            or self._glob_placed(image, instruction, absolute)
             or image.has_dir(absolute)
             or image.is_opaque(absolute, instruction)
             or self._mounted(image, instruction, absolute)[0]
             or self._made_by_run(instruction, path)
         )
         env.local_references.append(LocalReference(target, where, instruction, present))
+
+    @staticmethod
+    def _glob_placed(image, instruction, absolute: str) -> bool:
+        """`pip install *.whl`: the shell expands the glob against what earlier COPYs put there."""
+        if not any(c in absolute for c in "*?["):
+            return False
+        import fnmatch
+
+        return any(fnmatch.fnmatchcase(p, absolute) and image.placed(p, instruction) is not None for p in image.files)
 
     def _made_by_run(self, instruction: Instruction, path: str) -> bool:
         """Whether an earlier RUN may have written the path: it names the file or its
