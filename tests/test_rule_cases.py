@@ -55,6 +55,8 @@ def _assert_case(findings, rule: str, case: dict, dockerfile: str = "Dockerfile"
         assert any(needle in f.message for f in findings if f.rule == rule), needle
     if "severity" in case:
         assert {f.severity.label for f in findings if f.rule == rule} == {case["severity"]}
+    for place, severity in case.get("severities", {}).items():  # "path:line" -> severity, for mixed cases
+        assert {f.severity.label for f in findings if f.rule == rule and f"{f.path}:{f.line}" == place} == {severity}, place
 
 
 @pytest.mark.parametrize(("rule", "case"), list(_inline_cases()))

@@ -310,7 +310,9 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                     how = Reach("condition", placed.context_path, ref.line, condition=ref.condition)
                 optional = _optional_extra(env, candidates)
                 context, outcome = _function_context(ref.function, how, optional, error)
-                if how is None and optional is None and reach.known:
+                if optional is not None and (how is None or how.kind not in ("start", "route")):
+                    severity = Severity.INFO  # an opt-in backend the project declares and this image leaves out
+                elif how is None and optional is None and reach.known:
                     severity = Severity.INFO  # a library entry point or an optional feature: nothing calls it
                     context = (f" inside {ref.function}(), which nothing the container's command runs calls (an "
                                "entry point for other code, or an optional feature)")

@@ -1101,6 +1101,8 @@ class EnvironmentBuilder:
         if found is not None:
             for name in found:
                 env.locked_packages.setdefault(name, posixpath.basename(context_path))
+            # a sync sets every locked package to the lock's release, also those an earlier install left loose
+            env.unpinned = [item for item in env.unpinned if item.name not in found]
 
     def _conda(self, env, install: InstallCommand, instruction, line, image, workdir) -> None:
         from portlint.python.pyproject import parse_environment_yml
