@@ -657,7 +657,7 @@ def _separate_project(ctx: LintContext, context_path: str) -> str | None:
         manifests: dict[str, str] = {}
         for path in ctx.build_context.files:
             folder, _, name = path.rpartition("/")
-            if folder and name in _MANIFESTS and folder not in read_dirs:
+            if folder and name in _MANIFESTS and folder not in read_dirs and _declares_project(ctx, path):
                 manifests.setdefault(folder, path)
         ctx.shared[key] = manifests
     manifests = ctx.shared[key]
@@ -667,6 +667,14 @@ def _separate_project(ctx: LintContext, context_path: str) -> str | None:
             return manifests[folder]
         folder = posixpath.dirname(folder)
     return None
+
+
+def _declares_project(ctx: LintContext, path: str) -> bool:
+    """A pyproject.toml that only configures tools (ruff, pytest) beside a package is no project."""
+    if not path.endswith("pyproject.toml"):
+        return True
+    text = ctx.context_text(path)
+    return text is not None and re.search(r"^\[(project|tool\.poetry)\]", text.text, re.MULTILINE) is not None
 
 
 def _read_dependency_files(ctx: LintContext) -> set[str]:

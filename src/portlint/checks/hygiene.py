@@ -159,6 +159,7 @@ _NOT_A_SECRET = re.compile(
     r"_(?:FILE|PATH|DIR|URL|URI|ENDPOINT|HOST|PORT|NAME|ID|USER|USERNAME|TYPE|LENGTH|EXPIRY|TTL|ENABLED|MOUNT)$|^GPG_KEYS?$|_KEYRING$",
     re.I,
 )
+_SWITCH_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1", "none", "null", "disabled", "enabled"})
 # user:password@ in a URL; a password that is itself a $VARIABLE is judged by its own name.
 _CREDENTIAL_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:(?!\$)[^/\s@]+@", re.I)
 _KNOWN_TOKEN = re.compile(r"(AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|glpat-[A-Za-z0-9_-]{20}|xox[baprs]-[A-Za-z0-9-]{10,})")
@@ -176,6 +177,8 @@ def secret_in_build_arg(ctx: LintContext) -> Iterator[Hit]:
             elif _SECRET_NAME.search(name) and not _NOT_A_SECRET.search(name):
                 if instruction.keyword == "ENV" and not value:
                     continue
+                if value and value.strip("\"'").lower() in _SWITCH_VALUES:
+                    continue  # TS_DISABLE_TOKEN_AUTHORIZATION=true: a switch about tokens, not one
                 reason = "its name says it holds a secret"
             if reason is None:
                 continue
