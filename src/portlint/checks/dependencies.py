@@ -1190,6 +1190,8 @@ def _missing_module(ctx: LintContext, env, image, entry) -> Iterator[Hit]:
         return
     if satisfied_by(module, set(env.installed) | set(env.base_packages)):
         return
+    if satisfied_by(module, set(_installed_and_brought(ctx, env)[1])):
+        return  # brought by what is installed: fastapi[standard] brings uvicorn (PL202 says so for imports)
     yield Hit(
         entry.instruction.span,
         f"{entry.instruction.keyword} runs the module '{module}', but no copied file defines it and no "
