@@ -294,7 +294,7 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 severity = Severity.INFO  # a library module's self-test or debug block
                 context = ' under `if __name__ == "__main__":` in a module the container\'s command does not run as a script'
             if severity is Severity.WARNING:
-                reworded = _advice_only(ctx, env, index, ref, candidates, placed.context_path, image_path, reachable, later)
+                reworded = _advice_only(ctx, env, index, ref, candidates, placed.context_path, image_path, reachable)
                 if reworded is not None:
                     severity, context = Severity.INFO, reworded(context)
             error = f"ModuleNotFoundError: No module named '{top}'"
@@ -607,8 +607,7 @@ def requirements_not_in_image(ctx: LintContext) -> Iterator[Hit]:
             )
 
 
-def _advice_only(ctx: LintContext, env, index, ref, candidates, context_path: str, image_path: str, reachable,
-                 later: set[str]):
+def _advice_only(ctx: LintContext, env, index, ref, candidates, context_path: str, image_path: str, reachable):
     """Why a missing import that may run is advice rather than a warning, as a function that
     words the message's context; None when it stays a warning."""
     if ref.in_function or ref.module_condition:
@@ -622,7 +621,7 @@ def _advice_only(ctx: LintContext, env, index, ref, candidates, context_path: st
     if optional is not None:  # a module-level switch, or a lazily loaded module, of an opt-in feature
         return lambda context: context + (f" (an optional feature: the project lists {optional[0]} in its "
                                           f"'{optional[1]}' extra, which the build does not install)")
-    own = _separate_project(ctx, context_path) if reachable is None or image_path not in later else None
+    own = _separate_project(ctx, context_path) if reachable is None or image_path not in reachable else None
     if own is not None:  # a demo or sibling service beside the app, with its own requirements
         return lambda _: (f" in {posixpath.dirname(own)}/, a separate project with its own {posixpath.basename(own)} "
                           "that the build never installs")
