@@ -350,6 +350,10 @@ def _is_main_test(test: ast.expr) -> bool:
         isinstance(n, ast.Constant) and n.value == "__main__" for n in sides)
 
 
+# Values a configuration overrides or a user is shown: `default_config`, `connection_args_example`.
+_PLACEHOLDER_NAME = re.compile(r"default|example|sample|placeholder", re.I)
+
+
 class _PathLiterals(ast.NodeVisitor):
     """String literals that are a host path by themselves, where the code would open them."""
 
@@ -374,6 +378,16 @@ class _PathLiterals(ast.NodeVisitor):
             self.visit(child)
 
     visit_Module = visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _body
+
+    def visit_Assign(self, node: ast.Assign | ast.AnnAssign) -> None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        names = [t.id if isinstance(t, ast.Name) else t.attr if isinstance(t, ast.Attribute) else "" for t in targets]
+        if any(_PLACEHOLDER_NAME.search(name) for name in names):
+            self._skip([node.value] if node.value is not None else [])  # `default_config = {…}`: overridden, or shown
+        else:
+            self.generic_visit(node)
+
+    visit_AnnAssign = visit_Assign
 
     def visit_Assert(self, node: ast.Assert) -> None:
         self._skip([node.test, *([node.msg] if node.msg else [])])
