@@ -616,7 +616,10 @@ def _advice_only(ctx: LintContext, env, index, ref, candidates, context_path: st
             where = f"inside {ref.function}()" if ref.function else "under a condition"
             return lambda _: (f" {where} (the project installs packages when it runs: {installer} calls pip install, "
                               "so this may be one of them)")
-    lazily = ref.module_condition or (reachable is not None and image_path not in reachable)
+    # imported later, if at all: under a switch, outside what the command loads at start, or (when
+    # that is unknown) a module of a package, which something has to import; a script may be the command
+    in_package = posixpath.join(posixpath.dirname(image_path), "__init__.py") in index.by_path
+    lazily = ref.module_condition or (image_path not in reachable if reachable is not None else in_package)
     optional = _optional_extra(env, candidates) if lazily and not ref.in_function else None
     if optional is not None:  # a module-level switch, or a lazily loaded module, of an opt-in feature
         return lambda context: context + (f" (an optional feature: the project lists {optional[0]} in its "
