@@ -269,6 +269,11 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 elif ref.optional:  # try/except ImportError: without it the code takes its fallback
                     because += f" (optionally, under {ref.reason or 'a guard'})"
                     warn = False
+                elif reachable is None or image_path not in reachable:
+                    own = _separate_project(ctx, placed.context_path)
+                    if own is not None:  # code of another project copied along: its own manifest is the place
+                        because += f" (in {posixpath.dirname(own)}/, a separate project with its own {posixpath.basename(own)})"
+                        warn = False
                 warn = warn and not lock  # a locked build stays as it is until someone re-locks: advice
                 api = _public_api(via, candidates[0])
                 if api is not None:
