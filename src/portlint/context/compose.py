@@ -64,13 +64,14 @@ def _find(ctx: LintContext):
         services = document.get("services") if isinstance(document, dict) else None
         if not isinstance(services, dict):
             continue
-        for name_, service in services.items():
-            if isinstance(service, dict) and _builds(service.get("build"), folder, dockerfile):
-                build = service.get("build")
-                target = build.get("target") if isinstance(build, dict) else None
-                yield ComposeService(str(name_), path, target.lower() if isinstance(target, str) else None,
-                                     _argv(service.get("entrypoint")), _argv(service.get("command")),
-                                     service.get("working_dir") if isinstance(service.get("working_dir"), str) else None)
+        for service_name, service in services.items():
+            if not isinstance(service, dict) or not _builds(service.get("build"), folder, dockerfile):
+                continue
+            build, workdir = service.get("build"), service.get("working_dir")
+            target = build.get("target") if isinstance(build, dict) else None
+            yield ComposeService(str(service_name), path, target.lower() if isinstance(target, str) else None,
+                                 _argv(service.get("entrypoint")), _argv(service.get("command")),
+                                 workdir if isinstance(workdir, str) else None)
 
 
 def _builds(build: Any, folder: str, dockerfile: str) -> bool:
