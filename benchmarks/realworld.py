@@ -9,6 +9,7 @@ repository: ``benchmarks/realworld.md``.
 
     python benchmarks/realworld.py /work/realworld                 # lint, count, write the table
     python benchmarks/realworld.py /work/realworld --dump findings.jsonl   # every finding, to review
+    python benchmarks/realworld.py /work/realworld --findings findings.jsonl   # recount after new verdicts
 """
 
 from __future__ import annotations
@@ -120,12 +121,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--dump", type=Path, help="write every finding as JSON lines (to review them)")
     parser.add_argument("--no-table", action="store_true", help="do not rewrite benchmarks/realworld.md")
+    parser.add_argument("--findings", type=Path, help="count a --dump of an earlier run instead of linting again "
+                        "(after adding verdicts); crashes, stderr and time come from that run's --problems file")
     args = parser.parse_args(argv)
-    findings, problems = lint_corpus(args.corpus)
+    if args.findings:
+        findings = [json.loads(line) for line in args.findings.read_text(encoding="utf-8").splitlines() if line]
+        problems = json.loads(args.findings.with_suffix(".problems.json").read_text(encoding="utf-8"))
+    else:
+        findings, problems = lint_corpus(args.corpus)
     if args.dump:
         with args.dump.open("w", encoding="utf-8") as handle:
             for finding in findings:
                 handle.write(json.dumps(finding) + "\n")
+        args.dump.with_suffix(".problems.json").write_text(json.dumps(problems), encoding="utf-8")
     text = table(findings, problems, read_verdicts(args.corpus))
     for crash in problems["crashes"] + problems["stderr"]:
         print(crash, file=sys.stderr)
