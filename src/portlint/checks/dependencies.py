@@ -21,7 +21,7 @@ TYPOGRAPHIC_FLAG = re.compile(r"^[\u2010-\u2015\u2212]{1,2}(?=[a-z-]+(=|$))")
 
 TEST_FILE = re.compile(
     r"(^|/)(tests?|testing|docs?|examples?|scripts?|tools|notebooks?|benchmarks?|experiments?|sandbox|playground|demos?|samples?"
-    r"|tutorials?|legacy|deprecated|archived?|\.ipynb_checkpoints|\.github|\.gitlab|\.circleci|\.devcontainer|ci|hack|devtools)/"
+    r"|tutorials?|\.ipynb_checkpoints|\.github|\.gitlab|\.circleci|\.devcontainer|ci|hack|devtools)/"
     r"|(^|/)(test_[^/]*|[^/]*_test|conftest|setup)\.py$"
     r"|^(noxfile|tasks|fabfile)\.py$"  # task runners sit at the root (app/tasks.py is Celery's)
 )
