@@ -573,9 +573,11 @@ def _import_severity(ref, context_path: str, image_path: str, reachable, opaque:
                                f"{'they depend' if others else 'it depends'} on)")
     if not _may_run(image_path, reachable, later):
         return Severity.INFO, " by a module the container's command does not import"
-    if ref.in_function and not TEST_FILE.search(context_path):
+    # a test-like folder's code is advice, unless the command loads it at start (a tools/ package the app imports)
+    test_like = TEST_FILE.search(context_path) and not (reachable is not None and image_path in reachable)
+    if ref.in_function and not test_like:
         return Severity.WARNING, " inside a function (the container starts, and fails once that code runs)"
-    if ref.module_condition and not TEST_FILE.search(context_path):
+    if ref.module_condition and not test_like:
         return Severity.WARNING, (f" under `{ref.module_condition}` (the module loads without it, and fails "
                                   "once that holds)")
     if reachable is not None and image_path in reachable:
