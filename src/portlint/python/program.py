@@ -185,22 +185,27 @@ def _script(instruction: Instruction, word: str, workdir: str) -> EntryPoint:
     return EntryPoint(instruction, "script", word, posixpath.normpath(posixpath.join(workdir, word)))
 
 
+def _entrypoint_and_cmd(ctx: LintContext, stage_index: int) -> tuple[Instruction | None, Instruction | None]:
+    """The ENTRYPOINT and CMD in force at the end of the stage chain (a new ENTRYPOINT resets an inherited CMD)."""
+    dockerfile = ctx.dockerfile
+    entrypoint = cmd = None
+    for member in reversed(dockerfile.stage_chain(dockerfile.stages[stage_index])):
+        for instruction in member.instructions:
+            if instruction.keyword == "ENTRYPOINT":
+                entrypoint, cmd = instruction, None
+            elif instruction.keyword == "CMD":
+                cmd = instruction
+    return entrypoint, cmd
+
+
 def stage_command(ctx: LintContext, stage_index: int) -> tuple[list[tuple[Instruction, tuple[str, ...], str]], bool]:
     """The argv lists the container runs (with the WORKDIR in force), and whether one was found.
 
     Uses the last ENTRYPOINT and CMD of the stage chain; exec-form ENTRYPOINT takes
     CMD as its arguments; shell forms are parsed into their commands.
     """
-    dockerfile = ctx.dockerfile
     images = ctx.images
-    chain = dockerfile.stage_chain(dockerfile.stages[stage_index])
-    entrypoint = cmd = None
-    for member in reversed(chain):
-        for instruction in member.instructions:
-            if instruction.keyword == "ENTRYPOINT":
-                entrypoint, cmd = instruction, None  # a new ENTRYPOINT resets an inherited CMD
-            elif instruction.keyword == "CMD":
-                cmd = instruction
+    entrypoint, cmd = _entrypoint_and_cmd(ctx, stage_index)
     runs: list[tuple[Instruction, tuple[str, ...], str]] = []
     image = images.stages[stage_index] if images is not None else None
     for instruction in (entrypoint, cmd):
@@ -250,10 +255,8 @@ def compose_entrypoints(ctx: LintContext, stage_index: int) -> list[EntryPoint]:
                 if (s.command is not None or s.entrypoint is not None) and (s.target == stage.name or (s.target is None and last))]
     if not services:
         return []
-    chain = ctx.dockerfile.stage_chain(stage)
-    declared = [i for member in chain for i in member.instructions if i.keyword in ("ENTRYPOINT", "CMD")]
-    entrypoint = next((i for i in reversed(declared) if i.keyword == "ENTRYPOINT"), None)
-    anchor = declared[-1] if declared else (stage.instructions[-1] if stage.instructions else stage.from_)
+    entrypoint, cmd = _entrypoint_and_cmd(ctx, stage_index)
+    anchor = cmd or entrypoint or (stage.instructions[-1] if stage.instructions else stage.from_)
     image = ctx.images.stages[stage_index] if ctx.images is not None else None
     found: list[EntryPoint] = []
     for service in services:
