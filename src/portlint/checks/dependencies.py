@@ -299,9 +299,10 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 severity = Severity.INFO  # a library module's self-test or debug block
                 context = ' under `if __name__ == "__main__":` in a module the container\'s command does not run as a script'
             if severity is Severity.WARNING:
-                reworded = _advice_only(ctx, env, index, ref, candidates, placed.context_path, image_path, reachable)
-                if reworded is not None:
-                    severity, context = Severity.INFO, reworded(context)
+                advice_context = _advice_context(ctx, env, index, ref, candidates, placed.context_path, image_path,
+                                                 reachable, context)
+                if advice_context is not None:
+                    severity, context = Severity.INFO, advice_context
             error = f"ModuleNotFoundError: No module named '{top}'"
             if ref.optional:
                 outcome = "in the container that import fails and the code takes its fallback"
@@ -614,27 +615,28 @@ def requirements_not_in_image(ctx: LintContext) -> Iterator[Hit]:
             )
 
 
-def _advice_only(ctx: LintContext, env, index, ref, candidates, context_path: str, image_path: str, reachable):
-    """Why a missing import that may run is advice rather than a warning, as a function that
-    words the message's context; None when it stays a warning."""
+def _advice_context(ctx: LintContext, env, index, ref, candidates, context_path: str, image_path: str, reachable,
+                    context: str) -> str | None:
+    """The message's context, reworded to say why a missing import that may run is advice
+    rather than a warning; None when it stays a warning."""
     if ref.in_function or ref.module_condition:
         installer = _runtime_installer(ctx, index)
         if installer is not None:  # the project pip-installs its optional packages when it needs them
             where = f"inside {ref.function}()" if ref.function else "under a condition"
-            return lambda _: (f" {where} (the project installs packages when it runs: {installer} calls pip install, "
-                              "so this may be one of them)")
+            return (f" {where} (the project installs packages when it runs: {installer} calls pip install, "
+                    "so this may be one of them)")
     # imported later, if at all: under a switch, outside what the command loads at start, or (when
     # that is unknown) a module of a package, which something has to import; a script may be the command
     in_package = posixpath.join(posixpath.dirname(image_path), "__init__.py") in index.by_path
     lazily = ref.module_condition or (image_path not in reachable if reachable is not None else in_package)
     optional = _optional_extra(env, candidates) if lazily and not ref.in_function else None
     if optional is not None:  # a module-level switch, or a lazily loaded module, of an opt-in feature
-        return lambda context: context + (f" (an optional feature: the project lists {optional[0]} in its "
-                                          f"'{optional[1]}' extra, which the build does not install)")
+        return context + (f" (an optional feature: the project lists {optional[0]} in its "
+                          f"'{optional[1]}' extra, which the build does not install)")
     own = _separate_project(ctx, context_path) if reachable is None or image_path not in reachable else None
     if own is not None:  # a demo or sibling service beside the app, with its own requirements
-        return lambda _: (f" in {posixpath.dirname(own)}/, a separate project with its own {posixpath.basename(own)} "
-                          "that the build never installs")
+        return (f" in {posixpath.dirname(own)}/, a separate project with its own {posixpath.basename(own)} "
+                "that the build never installs")
     return None
 
 
