@@ -650,11 +650,13 @@ class EnvironmentBuilder:
     @staticmethod
     def _glob_placed(image, instruction, absolute: str) -> bool:
         """`pip install *.whl`: the shell expands the glob against what earlier COPYs put there."""
-        if not any(c in absolute for c in "*?["):
-            return False
-        import fnmatch
+        from portlint.context.buildcontext import has_glob
+        from portlint.context.globs import translate
 
-        return any(fnmatch.fnmatchcase(p, absolute) and image.placed(p, instruction) is not None for p in image.files)
+        if not has_glob(absolute):
+            return False
+        pattern = re.compile(translate(absolute) + r"\Z")  # the shell's `*` stays in one folder, as Docker's does
+        return any(pattern.match(p) and image.placed(p, instruction) is not None for p in image.files)
 
     def _made_by_run(self, instruction: Instruction, path: str) -> bool:
         """Whether an earlier RUN may have written the path: it names the file or its
