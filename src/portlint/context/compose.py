@@ -87,10 +87,8 @@ def _builds(build: Any, folder: str, dockerfile: str) -> bool:
         return False
     if "://" in context or "$" in context or "$" in named:
         return False
-    root = posixpath.normpath(posixpath.join(folder, context)) if folder or context not in ("", ".") else "."
-    if root != ".":
-        return False
-    return posixpath.normpath(named) == posixpath.normpath(dockerfile)
+    return (posixpath.normpath(posixpath.join(folder, context or ".")) == "."
+            and posixpath.normpath(named) == posixpath.normpath(dockerfile))
 
 
 def _argv(value: Any) -> tuple[str, ...] | None:
