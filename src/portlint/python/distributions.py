@@ -22,7 +22,8 @@ def distributions_for(module: str) -> tuple[tuple[str, ...], bool]:
 
     The longest dotted prefix wins (``google.cloud.storage`` before ``google``); at each
     length the hand-written table (an override, with its reason) comes before the data
-    generated from the package index; otherwise the top-level name itself is the guess.
+    generated from the package index, whose providers follow it; otherwise the top-level
+    name itself is the guess.
     """
     from portlint.knowledge.package_index import module_providers
 
@@ -31,9 +32,12 @@ def distributions_for(module: str) -> tuple[tuple[str, ...], bool]:
     for end in range(len(parts), 0, -1):
         key = ".".join(parts[:end])
         entry = table.get(key)
+        generated = module_providers(key) or ()
         if entry:
-            return tuple(canonical(d) for d in entry["distributions"]), True
-        generated = module_providers(key)
+            # The override names whom to recommend; what the wheels say still provides it
+            # (pydantic-ai is recommended, yet pydantic-ai-slim alone installs pydantic_ai).
+            preferred = tuple(canonical(d) for d in entry["distributions"])
+            return preferred + tuple(d for d in generated if d not in preferred), True
         if generated:
             return generated, True
     return (canonical(parts[0]),), False
