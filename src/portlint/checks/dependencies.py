@@ -275,9 +275,13 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                         because += f" (in {posixpath.dirname(own)}/, a separate project with its own {posixpath.basename(own)})"
                         warn = False
                 warn = warn and not lock  # a locked build stays as it is until someone re-locks: advice
-                api = _public_api(via, candidates[0])
-                if api is not None:
-                    because += f"; {via}'s documentation imports it directly ({api}), so this is advice"
+                # Whichever declared package documents it as its API (omegaconf comes with dvc and
+                # with hydra-core, whose documentation imports it), not only the one named first.
+                owner = next((name for name in (via.split("[")[0], *sorted(env.installed))
+                              if _public_api(name, candidates[0]) is not None), None)
+                if owner is not None:
+                    because += (f"; {owner}'s documentation imports it directly ({_public_api(owner, candidates[0])}), "
+                                "so this is advice")
                     warn = False
                 advice.setdefault((candidates[0], "transitive", warn), []).append(Hit(
                     Span(ref.line, column=ref.column),

@@ -40,6 +40,13 @@ _WRAPPERS: dict[str, tuple[str, int]] = {
     "command": ("", 0), "nice": ("n", 0), "stdbuf": ("ioe", 0), "eatmydata": ("", 0),
     "xargs": ("ILnPsdEa", 0), "timeout": ("sk", 1), "gosu": ("", 1), "su-exec": ("", 1),
 }
+# Environment managers that run a command in their environment (`conda run -n env pip install …`,
+# `uv run --no-sync uvicorn …`), and their options that take a separate value.
+RUNNERS = frozenset({"uv", "poetry", "pipenv", "pdm", "conda", "mamba", "micromamba", "hatch", "rye"})
+RUNNER_VALUES = frozenset({"-n", "--name", "-p", "--prefix", "--with", "--with-editable", "--with-requirements",
+                           "--python", "--project", "--directory", "--env-file", "--package", "--group",
+                           "--only-group", "--extra", "--cwd", "--env", "-e", "-r", "--root-prefix", "--index",
+                           "--default-index", "--index-url", "--extra-index-url", "-i", "-f", "--find-links"})
 # Long options of those wrappers that take a separate value (`--user=x` carries its own).
 _LONG_VALUES = frozenset({"--user", "--group", "--chdir", "--prompt", "--role", "--type", "--other-user",
                           "--close-from", "--command-timeout", "--unset", "--split-string", "--format",
@@ -121,11 +128,22 @@ def _split_assignment(raw: str, value: str) -> tuple[str, str] | None:
     return name, value[eq + 1:]  # NAME= holds no quotes, so raw and value share the prefix
 
 
+def runner_command_start(argv: tuple[str, ...]) -> int | None:
+    """Where the command that ``conda run -n env …``, ``uv run --with x …`` or ``poetry run …`` runs starts."""
+    if _basename(argv[0]) not in RUNNERS or argv[1:2] != ("run",):
+        return None
+    i = 2
+    while i < len(argv) and argv[i].startswith("-"):
+        i += 2 if argv[i] in RUNNER_VALUES else 1
+    return i if i < len(argv) else None
+
+
 def _unwrap(argv: tuple[str, ...]) -> tuple[int, list[tuple[str, str]]] | None:
-    """Where the command wrapped by ``argv[0]`` (sudo, env, nice, …) starts, and env's NAME=val."""
+    """Where the command wrapped by ``argv[0]`` (sudo, env, nice, conda run, …) starts, and env's NAME=val."""
     name = _basename(argv[0])
     if name not in _WRAPPERS:
-        return None
+        start = runner_command_start(argv)
+        return None if start is None else (start, [])
     short_values, operands = _WRAPPERS[name]
     assigns: list[tuple[str, str]] = []
     i = 1

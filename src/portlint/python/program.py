@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from portlint.dockerfile.model import Instruction
+from portlint.dockerfile.shell import RUNNERS, runner_command_start
 
 if TYPE_CHECKING:
     from portlint.context.image_files import Placed, StageImage
@@ -42,21 +43,12 @@ class EntryPoint:
     factory: str | None = None  # the function an app server calls to make the app (uvicorn --factory m:f)
 
 
-# `uv run --no-sync uvicorn …`, `poetry run python …`, `conda run -n env python …`: the
-# environment managers that run a program in their environment.
-_RUNNERS = frozenset({"uv", "poetry", "pipenv", "pdm", "conda", "mamba", "micromamba", "hatch", "rye"})
-_RUNNER_VALUES = frozenset({"-n", "--name", "-p", "--prefix", "--with", "--python", "--project", "--directory",
-                            "--env-file", "--package", "--group", "--extra", "--cwd", "--env", "-e"})
-
-
 def effective_argv(argv: tuple[str, ...]) -> tuple[str, ...]:
     """Strip tini/dumb-init/exec/env wrappers and `uv run`-style runners in front of the real program."""
     while argv:
         name = argv[0].rsplit("/", 1)[-1]
-        if name in _RUNNERS and argv[1:2] == ("run",):
-            argv = argv[2:]
-            while argv and argv[0].startswith("-"):
-                argv = argv[2:] if argv[0] in _RUNNER_VALUES else argv[1:]
+        if name in RUNNERS and argv[1:2] == ("run",):
+            argv = argv[runner_command_start(argv) or len(argv):]
             continue
         if name not in _WRAPPERS:
             break
