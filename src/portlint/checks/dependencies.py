@@ -413,7 +413,7 @@ def _function_context(function: str, reach, optional, error: str) -> tuple[str, 
                 f"the container starts, and the first such request fails with {error}")
     if optional is not None:
         dist, extra = optional
-        return (f" inside {function}(), an optional backend (the project lists {dist} in its '{extra}' extra, "
+        return (f" inside {function}(), an optional backend (the project lists {dist} in its {extra}, "
                 "which the build does not install)", f"choosing that backend fails with {error}")
     if reach is not None:
         return (f" inside {function}(), where it runs only when `{reach.condition}` holds ({reach.path}:{reach.line})",
@@ -629,14 +629,13 @@ def _advice_context(ctx: LintContext, env, index, ref, candidates, context_path:
             where = f"inside {ref.function}()" if ref.function else "under a condition"
             return (f" {where} (the project installs packages when it runs: {installer} calls pip install, "
                     "so this may be one of them)")
-    # imported later, if at all: under a switch, outside what the command loads at start, or (when
-    # that is unknown) a module of a package, which something has to import; a script may be the command
-    in_package = posixpath.join(posixpath.dirname(image_path), "__init__.py") in index.by_path
-    lazily = ref.module_condition or (image_path not in reachable if reachable is not None else in_package)
+    # imported later, if at all: under a switch, outside what the command loads at start, or when
+    # that is unknown (a script of an opt-in feature, like cleanrl's *_jax.py beside its `jax` extra)
+    lazily = ref.module_condition or reachable is None or image_path not in reachable
     optional = _optional_extra(env, candidates) if lazily and not ref.in_function else None
-    if optional is not None:  # a module-level switch, or a lazily loaded module, of an opt-in feature
+    if optional is not None:
         return context + (f" (an optional feature: the project lists {optional[0]} in its "
-                          f"'{optional[1]}' extra, which the build does not install)")
+                          f"{optional[1]}, which the build does not install)")
     own = _separate_project(ctx, context_path) if reachable is None or image_path not in reachable else None
     if own is not None:  # a demo or sibling service beside the app, with its own requirements
         return (f" in {posixpath.dirname(own)}/, a separate project with its own {posixpath.basename(own)} "

@@ -119,7 +119,8 @@ class StageEnvironment:
     built_modules: dict[str, str] = field(default_factory=dict)  # the same, in wheels built here
     installed_extras: set[str] = field(default_factory=set)  # the installed projects' extras asked for
     extra_distributions: dict[str, str] = field(default_factory=dict)  # distribution -> installed extra listing it
-    # distribution -> the project extra that lists it, for extras the build does not install
+    # distribution -> the project extra or dependency group that lists it ("'gpu' extra"), for
+    # those the build does not install
     optional_extras: dict[str, str] = field(default_factory=dict)
 
     def provides(self, distribution: str) -> bool:
@@ -894,6 +895,7 @@ class EnvironmentBuilder:
                     requirements += self._extras(env, parsed, extras)
                     for group in groups:
                         requirements.extend(parsed.groups.get(group, ()))
+                    self._groups_left_out(env, parsed, groups)
                     for spec in requirements:
                         deps.append((spec, Location(context_path, self._declared_line(parsed, spec))))
                     files = list(parsed.dependency_files)
@@ -990,8 +992,21 @@ class EnvironmentBuilder:
             for spec in specs:
                 lines = parse(spec)
                 if lines and lines[0].name and not _names_project(spec, parsed.name):
-                    env.optional_extras.setdefault(lines[0].name, extra)
+                    env.optional_extras.setdefault(lines[0].name, f"'{extra}' extra")
         return requirements
+
+    @staticmethod
+    def _groups_left_out(env: StageEnvironment, parsed, installed_groups) -> None:
+        """The distributions of the dependency groups this install leaves out (`uv sync --no-dev`,
+        a `ml` group for another image): an opt-in set, like an extra the build does not ask for."""
+        parse = _requirement_parser()
+        for group, specs in parsed.groups.items():
+            if group in installed_groups:
+                continue
+            for spec in specs:
+                lines = parse(spec)
+                if lines and lines[0].name and not _names_project(spec, parsed.name):
+                    env.optional_extras.setdefault(lines[0].name, f"'{group}' dependency group")
 
     def _install_project(self, env: StageEnvironment, declared, found, directory: str, instruction, image, tool: str) -> None:
         """The project itself goes into the stage: its distribution and its top-level modules."""
