@@ -988,7 +988,8 @@ def unpinned_python_dependency(ctx: LintContext) -> Iterator[Hit]:
         example = items[0].name
         lines = [i.where.line for i in items]
         span = Span(min(lines), max(lines)) if path is None else Span(lines[0])
-        if all("://" in i.requirement for i in items):  # git+https://…@v1.2 or a branch
+        # git+https://…@v1.2 or a branch; not `torch; --index-url https://…`, where pip's options start
+        if all("://" in re.split(r"\s+(?=--?[A-Za-z])", i.requirement, maxsplit=1)[0] for i in items):
             yield Hit(
                 span,
                 f"{listed} {'installs' if len(items) == 1 else 'install'} from a branch or tag, not a commit: "

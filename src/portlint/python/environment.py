@@ -346,6 +346,11 @@ class EnvironmentBuilder:
         words = [w for w in argv[1:] if not w.startswith("-")]
         if program == "make" or program == "gmake":
             return self._run_make(env, instruction, image, argv, depth)
+        if program.startswith("python") and argv[1:3] == ("-m", "pdm"):
+            program, words = "pdm", words[1:]
+        if program == "pdm" and words:
+            return self._run_pdm_task(env, instruction, image, words[1] if words[0] == "run" and len(words) > 1 else words[0],
+                                      depth)
         if program in ("sh", "bash", "ash", "dash", "zsh", "source", ".") and words:
             target = words[0]
         elif argv and (argv[0].endswith(".sh") or argv[0].startswith(("./", "/"))) and "$" not in argv[0]:
@@ -401,6 +406,19 @@ class EnvironmentBuilder:
             pending.extend(prerequisites)
             script = parse_shell("\n".join(lines))
             self._run_commands(env, instruction, image, script.commands, frozenset(), True, depth + 1)
+        return True
+
+    def _run_pdm_task(self, env, instruction, image, task: str, depth: int) -> bool:
+        """`pdm i-prod` runs the [tool.pdm.scripts] task of that name (`pdm install --prod`)."""
+        from portlint.dockerfile.shell import parse_shell
+        from portlint.python.pyproject import parse_pyproject
+
+        text = self._image_text(image, instruction, "pyproject.toml")
+        lines = parse_pyproject(text).tasks.get(task) if text is not None else None
+        if not lines:
+            return False
+        script = parse_shell("\n".join(lines))
+        self._run_commands(env, instruction, image, script.commands, frozenset(), True, depth + 1)
         return True
 
     def _image_text(self, image, instruction, written: str) -> str | None:

@@ -30,6 +30,8 @@ class ProjectDependencies:
     workspace_members: tuple[str, ...] = ()  # [tool.uv.workspace] members (globs, relative to the project)
     default_groups: tuple[str, ...] | None = None  # [tool.uv] default-groups; None: uv's default, dev
     scripts: dict[str, str] = field(default_factory=dict)  # console script -> "module:function"
+    # [tool.pdm.scripts]: task -> the shell commands `pdm TASK` runs (a composite's parts in order)
+    tasks: dict[str, tuple[str, ...]] = field(default_factory=dict)
     error: str | None = None
 
 
@@ -167,8 +169,11 @@ def parse_pyproject(text: str) -> ProjectDependencies:
         default_groups = tuple(groups)
     scripts = {name: target for table in (project.get("scripts"), project.get("gui-scripts"), poetry.get("scripts"))
                if isinstance(table, dict) for name, target in table.items() if isinstance(target, str)}
+    pdm = data.get("tool", {}).get("pdm", {}) if isinstance(data.get("tool"), dict) else {}
+    pdm_scripts = pdm.get("scripts") if isinstance(pdm, dict) else None
     return ProjectDependencies(
         scripts=scripts,
+        tasks=_pdm_tasks(pdm_scripts) if isinstance(pdm_scripts, dict) else {},
         workspace_members=members,
         default_groups=tuple(canonical(g) for g in default_groups) if isinstance(default_groups, (list, tuple)) else None,
         name=name if isinstance(name, str) else None,
@@ -184,6 +189,31 @@ def parse_pyproject(text: str) -> ProjectDependencies:
             if isinstance(dynamic.get("optional-dependencies"), dict)
         },
     )
+
+
+def _pdm_tasks(table: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """`name = "cmd"`, `{cmd = "…" or [...]}`, `{shell = "…"}`, `{composite = [...]}` as shell lines;
+    a composite's part that names another task is that task's lines."""
+    import shlex
+
+    def lines(value: Any, depth: int = 0) -> tuple[str, ...]:
+        if isinstance(value, str):
+            return (value,)
+        if not isinstance(value, dict) or depth > 5:
+            return ()
+        command = value.get("cmd", value.get("shell"))
+        if isinstance(command, list):
+            return (shlex.join(str(word) for word in command),)
+        if isinstance(command, str):
+            return (command,)
+        found: list[str] = []
+        for part in value.get("composite") or ():
+            if isinstance(part, str):
+                task = part.split()[0] if part.split() else ""
+                found.extend(lines(table[task], depth + 1) if task in table and task != "_" else (part,))
+        return tuple(found)
+
+    return {name: lines(value) for name, value in table.items() if name != "_" and lines(value)}
 
 
 def _setuptools_dynamic(data: dict[str, Any]) -> dict[str, Any]:
