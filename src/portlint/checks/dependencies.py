@@ -22,7 +22,7 @@ TYPOGRAPHIC_FLAG = re.compile(r"^[\u2010-\u2015\u2212]{1,2}(?=[a-z-]+(=|$))")
 TEST_FILE = re.compile(
     r"(^|/)(tests?|testing|docs?|examples?|scripts?|tools|notebooks?|benchmarks?|experiments?|sandbox|playground|demos?|samples?"
     r"|tutorials?|\.ipynb_checkpoints|\.github|\.gitlab|\.circleci|\.devcontainer|ci|hack|devtools)/"
-    r"|(^|/)(test_[^/]*|[^/]*_test|conftest|setup)\.py$"
+    r"|(^|/)(test_[^/]*|[^/]*_test|tests?|conftest|setup)\.py$"
     r"|^(noxfile|tasks|fabfile)\.py$"  # task runners sit at the root (app/tasks.py is Celery's)
 )
 _MAIN_REQUIREMENTS = re.compile(r"(^|/)requirements(/(base|main|prod|production|runtime)\.txt|[-_.]?(prod|production|runtime|main|base)?\.txt)$")
@@ -269,6 +269,14 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 elif ref.optional:  # try/except ImportError: without it the code takes its fallback
                     because += f" (optionally, under {ref.reason or 'a guard'})"
                     warn = False
+                elif ref.main_guard and image_path not in starts:
+                    because += ' (under `if __name__ == "__main__":` in a file the container\'s command does not run)'
+                    warn = False
+                elif (optional := _optional_extra(ctx, env, candidates)) is not None and (
+                        reachable is None or image_path not in reachable):
+                    because += (f" (code of an optional feature: the project lists {optional[0]} in its "
+                                f"{optional[1]}, which the build does not install)")
+                    warn = False
                 elif reachable is None or image_path not in reachable:
                     own = _separate_project(ctx, placed.context_path)
                     if own is not None:  # code of another project copied along: its own manifest is the place
@@ -318,7 +326,7 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                     from portlint.python.calls import Reach
 
                     how = Reach("condition", placed.context_path, ref.line, condition=ref.condition)
-                optional = _optional_extra(env, candidates)
+                optional = _optional_extra(ctx, env, candidates)
                 context, outcome = _function_context(ref.function, how, optional, error)
                 if optional is not None and (how is None or how.kind not in ("start", "route")):
                     severity = Severity.INFO  # an opt-in backend the project declares and this image leaves out
@@ -392,13 +400,54 @@ class _CallReach:
         return self._map.get((context_path, function))
 
 
-def _optional_extra(env, candidates: tuple[str, ...]) -> tuple[str, str] | None:
-    """(distribution, extra) when the project lists the import's distribution in an extra
-    the build does not install: an optional backend."""
+def _optional_extra(ctx: LintContext, env, candidates: tuple[str, ...]) -> tuple[str, str] | None:
+    """(distribution, where the project lists it) when that is an extra or dependency group the
+    build does not install, or a variant manifest beside the ones it does install
+    (environments/environment.full.yml, requirements-gpu.txt): an opt-in feature's dependency."""
     for candidate in candidates:
         if candidate in env.optional_extras:
             return candidate, env.optional_extras[candidate]
+    listed = _variant_manifests(ctx)
+    for candidate in candidates:
+        if candidate in listed:
+            return candidate, listed[candidate]
     return None
+
+
+_VARIANT_MANIFEST = re.compile(r"(^|/)(requirements[^/]*\.(txt|in)|requirements/[^/]+\.txt|environment[^/]*\.ya?ml"
+                               r"|environments?/[^/]+\.ya?ml)$")
+
+
+def _variant_manifests(ctx: LintContext) -> dict[str, str]:
+    """distribution -> the requirements or environment file listing it, over the context's
+    dependency files that no install reads, when some other one is read (without that, an
+    unread requirements.txt is the project's real list, which the build forgot: PL204)."""
+    key = "variant-manifests"
+    if key not in ctx.shared:
+        from portlint.python.distributions import canonical, conda_distribution
+        from portlint.python.pyproject import parse_environment_yml
+        from portlint.python.requirements import parse_requirements
+
+        read = _read_dependency_files(ctx)
+        listed: dict[str, str] = {}
+        for path in sorted(ctx.build_context.files) if read else ():
+            if path in read or not _VARIANT_MANIFEST.search(path) or TEST_FILE.search(path) or (
+                    _separate_project(ctx, path) is not None):
+                continue  # a separate project's list (a demo with its own requirements) says nothing of this one
+            text = ctx.context_text(path)
+            if text is None:
+                continue
+            if path.endswith((".yml", ".yaml")):
+                conda, pip, _ = parse_environment_yml(text.text)
+                names = [conda_distribution(m.group(1)) for spec in conda
+                         if (m := re.match(r"^(?:[\w.-]+::)?([A-Za-z0-9][A-Za-z0-9._-]*)", spec))]
+                names += [canonical(m.group(1)) for spec in pip if (m := re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)", spec))]
+            else:
+                names = [line.name for line in parse_requirements(text.text) if line.name]
+            for name in names:
+                listed.setdefault(name, f"{path}")
+        ctx.shared[key] = listed
+    return ctx.shared[key]
 
 
 def _function_context(function: str, reach, optional, error: str) -> tuple[str, str]:
@@ -632,7 +681,7 @@ def _advice_context(ctx: LintContext, env, index, ref, candidates, context_path:
     # imported later, if at all: under a switch, outside what the command loads at start, or when
     # that is unknown (a script of an opt-in feature, like cleanrl's *_jax.py beside its `jax` extra)
     lazily = ref.module_condition or reachable is None or image_path not in reachable
-    optional = _optional_extra(env, candidates) if lazily and not ref.in_function else None
+    optional = _optional_extra(ctx, env, candidates) if lazily and not ref.in_function else None
     if optional is not None:
         return context + (f" (an optional feature: the project lists {optional[0]} in its "
                           f"{optional[1]}, which the build does not install)")

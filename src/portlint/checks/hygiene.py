@@ -165,6 +165,20 @@ _CREDENTIAL_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:(?!\$)[^/\s@]+@", r
 _KNOWN_TOKEN = re.compile(r"(AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|glpat-[A-Za-z0-9_-]{20}|xox[baprs]-[A-Za-z0-9-]{10,})")
 
 
+_PLACEHOLDER = re.compile(r"^(not[-_ ]?provided|not[-_ ]?set|change[-_ ]?me|replace[-_ ]?me|placeholder|dummy|x{3,}|"
+                          r"<[^>]*>|your[-_][a-z0-9_-]*|\*+)$", re.I)
+
+
+def _arg_consumed(ctx: LintContext, instruction, name: str) -> bool:
+    """Whether a later instruction of the ARG's stage can record its value: any RUN (whose
+    environment holds it, so its history line does) or one that names the variable."""
+    if instruction.stage < 0:
+        return True  # a global ARG: FROM lines and every stage that redeclares it
+    mention = re.compile(r"\$\{?" + re.escape(name) + r"\b")
+    later = [i for i in ctx.dockerfile.stages[instruction.stage].instructions if i.index > instruction.index]
+    return any(i.keyword == "RUN" or mention.search(i.args) for i in later)
+
+
 @check("PL504")
 def secret_in_build_arg(ctx: LintContext) -> Iterator[Hit]:
     for instruction in ctx.dockerfile.instructions:
@@ -179,6 +193,10 @@ def secret_in_build_arg(ctx: LintContext) -> Iterator[Hit]:
                     continue
                 if value and value.strip("\"'").lower() in _SWITCH_VALUES:
                     continue  # TS_DISABLE_TOKEN_AUTHORIZATION=true: a switch about tokens, not one
+                if instruction.keyword == "ENV" and _PLACEHOLDER.match(value.strip("\"'")):
+                    continue  # ENV AWS_SECRET_ACCESS_KEY=notprovided: a stand-in the run supplies
+                if instruction.keyword == "ARG" and not value and not _arg_consumed(ctx, instruction, name):
+                    continue  # nothing after it reads the ARG, so no build records a value passed for it
                 reason = "its name says it holds a secret"
             if reason is None:
                 continue

@@ -118,7 +118,7 @@ def _fetched_directories(script: ShellScript, workdir: str) -> list[str]:
     for command in script.commands:
         argv = command.effective().argv
         name = argv[0].rsplit("/", 1)[-1] if argv else ""
-        words = [w for w in argv[1:] if "$" not in w]
+        words = list(argv[1:])  # `-b ${BRANCH}` keeps its value's place, or the URL would pass for it
         target = None
         if name == "cd" and not command.nested:
             places = [w for w in words if not w.startswith("-")]
@@ -133,7 +133,7 @@ def _fetched_directories(script: ShellScript, workdir: str) -> list[str]:
             flag = "-C" if name == "tar" else "-d"
             if flag in words[:-1]:
                 target = words[words.index(flag) + 1]
-        if target:
+        if target and "$" not in target:
             found.append(posixpath.normpath(posixpath.join(workdir, target)))
     return found
 

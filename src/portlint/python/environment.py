@@ -129,6 +129,9 @@ class StageEnvironment:
 
 
 _EXPORTERS = frozenset({"poetry", "uv", "pdm"})
+# https://docs.conda.io/projects/conda/en/latest/user-guide/configuration/settings.html#add-pip-as-python-dependency
+# and conda-forge's pip recipe (run: python, setuptools, wheel)
+_CONDA_PYTHON_BRINGS = frozenset({"pip", "setuptools", "wheel"})
 
 
 def _compiled_from(argv: tuple[str, ...]) -> str | None:
@@ -437,6 +440,24 @@ class EnvironmentBuilder:
 
     def _workdir(self, image, instruction) -> str:
         return self._run_workdir if self._run_workdir is not None else image.workdir_at(instruction)
+
+    def _folder_of(self, instruction, command, image) -> str:
+        """The folder ``command`` runs in: the RUN's WORKDIR after the `cd`s before it
+        (`RUN cd /home/site && uv export … > /tmp/req.txt`)."""
+        commands = self.ctx.shell(instruction).commands
+        if not any(c is command for c in commands):
+            return image.workdir_at(instruction)  # a command of a script the RUN runs
+        saved, self._run_workdir = self._run_workdir, None
+        try:
+            for earlier in commands:
+                if earlier is command:
+                    break
+                effective = earlier.effective()
+                if effective.name in ("cd", "pushd") and not earlier.nested:
+                    self._run_workdir = self._changed_directory(image, instruction, effective.argv[1:])
+            return self._workdir(image, instruction)
+        finally:
+            self._run_workdir = saved
 
     def _changed_directory(self, image, instruction, args: tuple[str, ...]) -> str:
         """Where `cd DIR` leaves the RUN; "" when that folder is not one the image model knows
@@ -772,7 +793,7 @@ class EnvironmentBuilder:
             if name not in command.text or (other is instruction and parse_install(argv) is not None):
                 continue
             stage_image = self.images.stages[other.stage]
-            workdir = stage_image.workdir_at(other)
+            workdir = self._folder_of(other, command, stage_image)
             line = self.ctx.command_line(other, command.line)
             compiled = _compiled_from(argv)
             if compiled is not None:  # pip-compile requirements.in > requirements.txt
@@ -1144,9 +1165,7 @@ class EnvironmentBuilder:
 
         for position, spec in enumerate(install.specifiers):
             where = Location(None, self.ctx.command_line(instruction, install.specifier_line(position)), line)
-            item = conda_installed(spec, where, instruction)
-            if item is not None:
-                self._record(env, item, set())
+            self._record_conda(env, spec, where, instruction)
         for written in install.environment_files:
             absolute, context_path, available = self._locate(image, instruction, written, workdir)
             env.file_uses.append(FileUse(instruction, line, written, absolute, context_path, "environment", available))
@@ -1165,9 +1184,7 @@ class EnvironmentBuilder:
                 continue
             lines = text.split("\n")
             for spec in conda_specs:
-                item = conda_installed(spec, Location(context_path, _find_line(lines, spec)), instruction)
-                if item is not None:
-                    self._record(env, item, set())
+                self._record_conda(env, spec, Location(context_path, _find_line(lines, spec)), instruction)
             for spec in pip_specs:
                 included = re.match(r"^(?:-r|--requirement)[\s=]*(\S+)$", spec)
                 if included:  # conda runs the pip section from the environment file's folder
@@ -1177,6 +1194,15 @@ class EnvironmentBuilder:
                     continue
                 where = Location(context_path, _find_line(lines, spec))
                 self._add_requirement(env, spec, where, instruction, "pip", set(), image)
+
+    def _record_conda(self, env, spec: str, where: Location, instruction) -> None:
+        item = conda_installed(spec, where, instruction)
+        if item is not None:
+            self._record(env, item, set())
+        elif re.match(r"^(?:[\w.-]+::)?python(?![\w.-])", spec.strip("\"' ")):
+            # conda adds pip to every python it installs (add_pip_as_python_dependency, on by
+            # default), and conda's pip requires setuptools and wheel: pkg_resources is there
+            env.base_packages = env.base_packages | _CONDA_PYTHON_BRINGS
 
     def _conda_lock(self, env, text: str, context_path: str, instruction) -> bool:
         """A conda lock (conda-lock.yml, an @EXPLICIT list) installs exact releases; False when
