@@ -235,6 +235,17 @@ def test_calls_routes_and_conditions_are_noted() -> None:
     assert refs["orjson"] == ("fast", None) and refs["time"] == ("fast", "busy()") and refs["os"] == (None, None)
 
 
+def test_a_lazy_import_cached_in_a_global_runs_on_the_first_call_not_under_a_condition() -> None:
+    source = (
+        "gpd = None\nrle = None\n\nclass Plotter:\n    def __init__(self, config=None):\n        global gpd, rle\n"
+        "        if gpd is None:\n            import geopandas as gpd\n        if not rle:\n"
+        "            from xclim.run_length import rle\n        if config is None:\n            import yaml\n"
+    )
+    refs = {r.module: (r.function, r.condition) for r in parse_imports(source).imports}
+    assert refs["geopandas"] == ("__init__", None) and refs["xclim.run_length"] == ("__init__", None)
+    assert refs["yaml"] == ("__init__", "config is None")  # a test of something else stays a condition
+
+
 def test_imports_of_broken_sources_are_errors_not_exceptions() -> None:
     assert parse_imports("def f(:\n").error.startswith("invalid Python syntax at line 1")
     assert parse_imports(b"import a\x00b\n").error

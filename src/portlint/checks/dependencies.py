@@ -415,13 +415,14 @@ def _optional_extra(ctx: LintContext, env, candidates: tuple[str, ...]) -> tuple
 
 
 _VARIANT_MANIFEST = re.compile(r"(^|/)(requirements[^/]*\.(txt|in)|requirements/[^/]+\.txt|environment[^/]*\.ya?ml"
-                               r"|environments?/[^/]+\.ya?ml)$")
+                               r"|environments?/[^/]+\.ya?ml|pyproject\.toml)$")
 
 
 def _variant_manifests(ctx: LintContext) -> dict[str, str]:
-    """distribution -> the requirements or environment file listing it, over the context's
-    dependency files that no install reads, when some other one is read (without that, an
-    unread requirements.txt is the project's real list, which the build forgot: PL204)."""
+    """distribution -> the requirements or environment file listing it (or the pyproject extra),
+    over the context's dependency files that no install reads, when some other one is read
+    (without that, an unread requirements.txt is the project's real list, which the build forgot:
+    PL204)."""
     key = "variant-manifests"
     if key not in ctx.shared:
         from portlint.python.distributions import canonical, conda_distribution
@@ -436,6 +437,14 @@ def _variant_manifests(ctx: LintContext) -> dict[str, str]:
                 continue  # a separate project's list (a demo with its own requirements) says nothing of this one
             text = ctx.context_text(path)
             if text is None:
+                continue
+            if path.endswith("pyproject.toml"):  # only its extras: its own dependencies are the project's list
+                from portlint.python.pyproject import parse_pyproject
+
+                for extra, specs in parse_pyproject(text.text).optional.items():
+                    for spec in specs:
+                        if match := re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)", spec):
+                            listed.setdefault(canonical(match.group(1)), f"'{extra}' extra ({path})")
                 continue
             if path.endswith((".yml", ".yaml")):
                 conda, pip, _ = parse_environment_yml(text.text)

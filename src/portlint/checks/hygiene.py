@@ -169,14 +169,18 @@ _PLACEHOLDER = re.compile(r"^(not[-_ ]?provided|not[-_ ]?set|change[-_ ]?me|repl
                           r"<[^>]*>|your[-_][a-z0-9_-]*|\*+)$", re.I)
 
 
+_RUN_TIME_ONLY = frozenset({"CMD", "ENTRYPOINT", "HEALTHCHECK", "SHELL"})
+
+
 def _arg_consumed(ctx: LintContext, instruction, name: str) -> bool:
     """Whether a later instruction of the ARG's stage can record its value: any RUN (whose
-    environment holds it, so its history line does) or one that names the variable."""
+    environment holds it, so its history line does) or one that expands the variable as it
+    builds (ENV, LABEL, COPY …; CMD and ENTRYPOINT leave `$NAME` to the shell at run time)."""
     if instruction.stage < 0:
         return True  # a global ARG: FROM lines and every stage that redeclares it
     mention = re.compile(r"\$\{?" + re.escape(name) + r"\b")
     later = [i for i in ctx.dockerfile.stages[instruction.stage].instructions if i.index > instruction.index]
-    return any(i.keyword == "RUN" or mention.search(i.args) for i in later)
+    return any(i.keyword == "RUN" or (i.keyword not in _RUN_TIME_ONLY and mention.search(i.args)) for i in later)
 
 
 @check("PL504")

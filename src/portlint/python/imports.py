@@ -24,6 +24,15 @@ _ROUTE_ANY = frozenset({"route", "api_route", "add_api_route"})
 _CONDITION_LENGTH = 60
 
 
+_CACHE_TEST = re.compile(r"(?:not\s+)?(?P<name>[A-Za-z_]\w*)(?:\s+is\s+None)?")
+
+
+def _caches(condition: str, bound: tuple[str, ...]) -> bool:
+    """`gpd is None` / `not gpd` guarding an import that binds gpd: the first call imports it."""
+    match = _CACHE_TEST.fullmatch(condition.strip())
+    return match is not None and match.group("name") in bound
+
+
 @dataclass(frozen=True)
 class ImportRef:
     """One import statement's module, place and guard."""
@@ -205,17 +214,26 @@ class _Collector(ast.NodeVisitor):
         self.module_calls = self.calls
         self.functions: list[FunctionInfo] = []
 
-    def _add(self, node: ast.AST, module: str, names: tuple[str, ...], level: int) -> None:
+    def _add(self, node: ast.AST, module: str, names: tuple[str, ...], level: int, bound: tuple[str, ...] = ()) -> None:
         line = getattr(node, "lineno", 1)
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         reason = self.reasons[-1] if self.reasons else None
         installer = next((c.name for c in self.calls if c.line <= line and _RUNTIME_INSTALL.match(c.name)), None)
         if self.function and installer and reason is None:
             self.reasons.append(f"{installer}(), which installs it at run time")  # ultralytics' check_requirements
-            self._add(node, module, names, level)
+            self._add(node, module, names, level, bound)
             self.reasons.pop()
             return
         governing = [c for c in self.conditions if not _main_guard(c)]
+        if self.function and self.conditions and _caches(self.conditions[-1], bound):
+            # `global gpd; if gpd is None: import geopandas as gpd`: a lazy import, run on the first
+            # call, not a condition that may never hold
+            cache_test = self.conditions.pop()
+            try:
+                self._add(node, module, names, level)
+            finally:
+                self.conditions.append(cache_test)
+            return
         self.found.append(
             ImportRef(module, names, line, getattr(node, "col_offset", 0) + 1, bool(self.reasons), reason, level,
                       self.function_depth > 0, trailing_ignores(text), self.function,
@@ -245,10 +263,11 @@ class _Collector(ast.NodeVisitor):
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            self._add(node, alias.name, (), 0)
+            self._add(node, alias.name, (), 0, (alias.asname or alias.name.split(".")[0],))
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        self._add(node, node.module or "", tuple(a.name for a in node.names), node.level or 0)
+        self._add(node, node.module or "", tuple(a.name for a in node.names), node.level or 0,
+                  tuple(a.asname or a.name for a in node.names))
 
     def visit_Try(self, node: ast.Try) -> None:
         guarded = any(_catches_import_error(h) for h in node.handlers)
