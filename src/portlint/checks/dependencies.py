@@ -163,26 +163,56 @@ def _follow_imports(ctx: LintContext, index, starts: list[str], roots: list[str]
         for ref in parsed.imports:
             if eager_only and (ref.in_function or ref.optional or ref.module_condition):
                 continue
-            if ref.level:
-                base = package_dir
-                for _ in range(ref.level - 1):
-                    base = posixpath.dirname(base)
-                modules = [f"{ref.module}.{n}" if ref.module else n for n in ref.names] + ([ref.module] if ref.module else [])
-                for module in modules:
-                    relative = posixpath.join(base, *module.split("."))
-                    for candidate in (relative + ".py", relative + "/__init__.py"):
-                        if candidate in index.by_path:
-                            queue.append(candidate)
-                continue
-            if ref.module.split(".")[0] in stdlib:
-                continue  # `import io` is the standard library's, not a utils/io.py of the project
-            modules = [ref.module] + [f"{ref.module}.{n}" for n in ref.names]
-            for module in modules:
-                queue.extend(index.files_for(module, roots + [package_dir]))
-                parts = module.split(".")
-                for end in range(1, len(parts)):  # importing a.b.c runs a/__init__.py and a/b/__init__.py
-                    queue.extend(p for p in index.files_for(".".join(parts[:end]), roots) if p.endswith("__init__.py"))
+            queue.extend(_import_targets(ref, package_dir, index, roots, stdlib))
     return reachable
+
+
+def _import_targets(ref, package_dir: str, index, roots: list[str], stdlib) -> list[str]:
+    """The image's files an import statement of a file in ``package_dir`` runs."""
+    found: list[str] = []
+    if ref.level:
+        base = package_dir
+        for _ in range(ref.level - 1):
+            base = posixpath.dirname(base)
+        modules = [f"{ref.module}.{n}" if ref.module else n for n in ref.names] + ([ref.module] if ref.module else [])
+        for module in modules:
+            relative = posixpath.join(base, *module.split("."))
+            found.extend(c for c in (relative + ".py", relative + "/__init__.py") if c in index.by_path)
+        return found
+    if ref.module.split(".")[0] in stdlib:
+        return found  # `import io` is the standard library's, not a utils/io.py of the project
+    for module in [ref.module] + [f"{ref.module}.{n}" for n in ref.names]:
+        found.extend(index.files_for(module, roots + [package_dir]))
+        parts = module.split(".")
+        for end in range(1, len(parts)):  # importing a.b.c runs a/__init__.py and a/b/__init__.py
+            found.extend(p for p in index.files_for(".".join(parts[:end]), roots) if p.endswith("__init__.py"))
+    return found
+
+
+def _imported_only_optionally(ctx: LintContext, index) -> dict[str, str]:
+    """image path -> where it is imported, for the modules every importer of which imports them
+    under try/except ImportError (`try: from .screenshots import shot` with a stub fallback):
+    a module-level import of theirs failing is that fallback, not a crash."""
+    key = "imported-only-optionally"
+    if key not in ctx.shared:
+        from portlint.python.imports import stdlib_modules
+
+        stdlib = stdlib_modules()
+        sites: dict[str, list[tuple[bool, str]]] = {}
+        for path, placed in index.by_path.items():
+            parsed = ctx.imports(placed.context_path)
+            if parsed is None:
+                continue
+            package_dir = posixpath.dirname(path)
+            ancestors = [package_dir]
+            while ancestors[-1] not in ("/", ""):
+                ancestors.append(posixpath.dirname(ancestors[-1]))
+            for ref in parsed.imports:
+                for target in set(_import_targets(ref, package_dir, index, ancestors[1:], stdlib)):
+                    if target != path:
+                        sites.setdefault(target, []).append((ref.optional, f"{placed.context_path}:{ref.line}"))
+        ctx.shared[key] = {target: found[0][1] for target, found in sites.items() if all(opt for opt, _ in found)}
+    return ctx.shared[key]
 
 
 def _pythonpath(ctx: LintContext) -> list[str]:
@@ -229,14 +259,18 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
     from portlint.fix.facts import MissingDistribution, install_targets
 
     targets = install_targets(env)
+    optional_only = _imported_only_optionally(ctx, index)
     for image_path, placed in sorted(index.by_path.items()):
         parsed = ctx.imports(placed.context_path)
         if parsed is None:
             continue
         reported: set[str] = set()
+        guarded_at = optional_only.get(image_path) if image_path not in starts else None
         for ref in parsed.imports:
             if ref.level or not ref.module:
                 continue
+            if guarded_at is not None and not ref.in_function and not ref.optional:
+                ref = replace(ref, optional=True, reason=f"try/except ImportError where {guarded_at} imports this module")
             top = ref.module.split(".")[0]
             if top in stdlib or index.is_local(ref.module) or top in env.project_modules:
                 continue  # the project's own package, installed (pip install ., a wheel built from it)
@@ -347,6 +381,12 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                          f"{_candidates_text(candidates, top)} (copied to {image_path})")
                 fix = (f"COPY the module that defines '{top}' into the image, or install the package that "
                        f"provides it (e.g. {candidates[0]}==<version>)")
+                if severity is Severity.WARNING and reachable is None and not ref.in_function:
+                    # neither the index nor the context knows it, and nothing says the file runs: a
+                    # vendor SDK installed its own way (isaacgym), code the build generates (*_pb2)
+                    severity = Severity.INFO
+                    cause += ("; no distribution on the package index provides it either, so it may come "
+                              "another way (a vendor SDK, code the build generates)")
             hit = Hit(
                 Span(ref.line, column=ref.column),
                 f"'{ref.module}' is imported{context}, {cause}; {outcome}",
