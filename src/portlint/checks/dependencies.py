@@ -157,6 +157,13 @@ def _follow_imports(ctx: LintContext, index, starts: list[str], roots: list[str]
                 module = name.split(":")[0]
                 if module.startswith("__"):
                     continue  # `__name__ == "__main__"` names no module of the project
+                if "." not in module and ":" not in name:
+                    # a bare word ("models", "backend") is as often a folder or a key: only a module
+                    # at an import root, not every models.py of the tree
+                    queue.extend(p for p in index.files_for(module, roots)
+                                 if any(p in (posixpath.join(r, module + ".py"), posixpath.join(r, module, "__init__.py"))
+                                        for r in roots))
+                    continue
                 queue.extend(index.files_for(module, roots))
                 if "." in module:  # "orders.apps.OrdersConfig": a class in orders/apps.py
                     queue.extend(index.files_for(module.rsplit(".", 1)[0], roots))
@@ -312,7 +319,7 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                                 f"{optional[1]}, which the build does not install)")
                     warn = False
                 elif reachable is None or image_path not in reachable:
-                    own = _separate_project(ctx, placed.context_path)
+                    own = separate_project(ctx, placed.context_path)
                     if own is not None:  # code of another project copied along: its own manifest is the place
                         because += f" (in {posixpath.dirname(own)}/, a separate project with its own {posixpath.basename(own)})"
                         warn = False
@@ -473,7 +480,7 @@ def _variant_manifests(ctx: LintContext) -> dict[str, str]:
         listed: dict[str, str] = {}
         for path in sorted(ctx.build_context.files) if read else ():
             if path in read or not _VARIANT_MANIFEST.search(path) or TEST_FILE.search(path) or (
-                    _separate_project(ctx, path) is not None):
+                    separate_project(ctx, path) is not None):
                 continue  # a separate project's list (a demo with its own requirements) says nothing of this one
             text = ctx.context_text(path)
             if text is None:
@@ -734,7 +741,7 @@ def _advice_context(ctx: LintContext, env, index, ref, candidates, context_path:
     if optional is not None:
         return context + (f" (an optional feature: the project lists {optional[0]} in its "
                           f"{optional[1]}, which the build does not install)")
-    own = _separate_project(ctx, context_path) if reachable is None or image_path not in reachable else None
+    own = separate_project(ctx, context_path) if reachable is None or image_path not in reachable else None
     if own is not None:  # a demo or sibling service beside the app, with its own requirements
         return (f" in {posixpath.dirname(own)}/, a separate project with its own {posixpath.basename(own)} "
                 "that the build never installs")
@@ -759,7 +766,7 @@ def _runtime_installer(ctx: LintContext, index) -> str | None:
 _MANIFESTS = ("requirements.txt", "pyproject.toml", "setup.py", "environment.yml", "environment.yaml")
 
 
-def _separate_project(ctx: LintContext, context_path: str) -> str | None:
+def separate_project(ctx: LintContext, context_path: str) -> str | None:
     """The dependency manifest of a folder below the context root that holds this file,
     when the build reads none of that folder's manifests: code of another project (a demo
     with its own requirements.txt, a sibling service) that was copied along."""

@@ -453,9 +453,7 @@ def _extends_import_path(func: ast.expr) -> bool:
 def host_path_in_source(ctx: LintContext) -> Iterator[Hit]:
     if ctx.images is None or ctx.context_dir is None:
         return
-    from portlint.checks.dependencies import TEST_FILE
-
-    from portlint.checks.dependencies import command_files
+    from portlint.checks.dependencies import TEST_FILE, command_files, separate_project
 
     users = _image_users(ctx)
     known = command_files(ctx)
@@ -478,7 +476,8 @@ def host_path_in_source(ctx: LintContext) -> Iterator[Hit]:
                 continue
             # a test's data paths matter where the tests run (CI, a developer's machine), unless the command runs them
             never = not runs or (in_main and not as_script) or (
-                only_opened and not tests_run and (known is None or placed.image_path not in known[0]))
+                only_opened and not tests_run and (known is None or placed.image_path not in known[0])) or (
+                known is None and separate_project(ctx, placed.context_path) is not None)
             yield Hit(
                 Span(line, column=column),
                 f"'{value[:80]}' is a path on the author's machine; in the container (copied to "
