@@ -322,8 +322,9 @@ def _load_build_context(root: str) -> BuildContext:
 
 
 # Bounded: Dockerfiles that share a context reuse its parses, but a scan of thousands
-# of contexts must not keep every file it has read.
-@lru_cache(maxsize=512)
+# of contexts must not keep every file it has read. Large enough for one big context's
+# files: the import rules read them in several passes.
+@lru_cache(maxsize=4096)
 def _parse_python_file(path: str) -> ModuleImports | None:
     from portlint.python.imports import parse_imports
 

@@ -215,6 +215,8 @@ def _imported_only_optionally(ctx: LintContext, index) -> dict[str, str]:
             while ancestors[-1] not in ("/", ""):
                 ancestors.append(posixpath.dirname(ancestors[-1]))
             for ref in parsed.imports:
+                if not ref.level and not index.is_local(ref.module):
+                    continue  # a third-party package: no file of the image is what it imports
                 for target in set(_import_targets(ref, package_dir, index, ancestors[1:], stdlib)):
                     if target != path:
                         sites.setdefault(target, []).append((ref.optional, f"{placed.context_path}:{ref.line}"))
@@ -473,7 +475,7 @@ def _variant_manifests(ctx: LintContext) -> dict[str, str]:
     key = "variant-manifests"
     if key not in ctx.shared:
         from portlint.python.distributions import canonical, conda_distribution
-        from portlint.python.pyproject import parse_environment_yml
+        from portlint.python.pyproject import parse_environment_yml, parse_pyproject
         from portlint.python.requirements import parse_requirements
 
         read = _read_dependency_files(ctx)
@@ -486,8 +488,6 @@ def _variant_manifests(ctx: LintContext) -> dict[str, str]:
             if text is None:
                 continue
             if path.endswith("pyproject.toml"):  # only its extras: its own dependencies are the project's list
-                from portlint.python.pyproject import parse_pyproject
-
                 for extra, specs in parse_pyproject(text.text).optional.items():
                     for spec in specs:
                         if match := re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)", spec):
@@ -501,7 +501,7 @@ def _variant_manifests(ctx: LintContext) -> dict[str, str]:
             else:
                 names = [line.name for line in parse_requirements(text.text) if line.name]
             for name in names:
-                listed.setdefault(name, f"{path}")
+                listed.setdefault(name, path)
         ctx.shared[key] = listed
     return ctx.shared[key]
 

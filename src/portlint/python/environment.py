@@ -934,7 +934,7 @@ class EnvironmentBuilder:
                     requirements += self._extras(env, parsed, extras)
                     for group in groups:
                         requirements.extend(parsed.groups.get(group, ()))
-                    self._groups_left_out(env, parsed, groups)
+                    self._left_out(env, parsed, parsed.groups, groups, "dependency group")
                     for spec in requirements:
                         deps.append((spec, Location(context_path, self._declared_line(parsed, spec))))
                     files = list(parsed.dependency_files)
@@ -1025,27 +1025,21 @@ class EnvironmentBuilder:
                 if lines and lines[0].name:
                     env.extra_distributions.setdefault(lines[0].name, extra)
         env.installed_extras |= done
-        for extra, specs in parsed.optional.items():
-            if extra in done:
-                continue
-            for spec in specs:
-                lines = parse(spec)
-                if lines and lines[0].name and not _names_project(spec, parsed.name):
-                    env.optional_extras.setdefault(lines[0].name, f"'{extra}' extra")
+        self._left_out(env, parsed, parsed.optional, done, "extra")
         return requirements
 
     @staticmethod
-    def _groups_left_out(env: StageEnvironment, parsed, installed_groups) -> None:
-        """The distributions of the dependency groups this install leaves out (`uv sync --no-dev`,
-        a `ml` group for another image): an opt-in set, like an extra the build does not ask for."""
+    def _left_out(env: StageEnvironment, parsed, sets: dict[str, tuple[str, ...]], taken, kind: str) -> None:
+        """The distributions of the extras or dependency groups an install leaves out (`pip install .`
+        without [gpu], a `ml` group for another image): an opt-in feature's dependencies."""
         parse = _requirement_parser()
-        for group, specs in parsed.groups.items():
-            if group in installed_groups:
+        for name, specs in sets.items():
+            if name in taken:
                 continue
             for spec in specs:
                 lines = parse(spec)
                 if lines and lines[0].name and not _names_project(spec, parsed.name):
-                    env.optional_extras.setdefault(lines[0].name, f"'{group}' dependency group")
+                    env.optional_extras.setdefault(lines[0].name, f"'{name}' {kind}")
 
     def _install_project(self, env: StageEnvironment, declared, found, directory: str, instruction, image, tool: str) -> None:
         """The project itself goes into the stage: its distribution and its top-level modules."""
