@@ -227,7 +227,7 @@ def find_entrypoints(ctx: LintContext, stage_index: int) -> tuple[list[EntryPoin
     for instruction, argv, workdir in runs:
         entries = entrypoints_from_argv(argv, instruction, workdir)
         if not entries and argv and argv[0].rsplit("/", 1)[-1] == "flask":
-            entries = _flask_app(ctx, instruction, argv, workdir)
+            entries = _flask_app(ctx, stage_index, instruction, argv, workdir)
         if not entries and argv:
             target = project_scripts(ctx).get(argv[0].rsplit("/", 1)[-1])
             if target:  # the project's own console script (ENTRYPOINT ["tts"]): it calls module:function
@@ -238,7 +238,8 @@ def find_entrypoints(ctx: LintContext, stage_index: int) -> tuple[list[EntryPoin
     return found, has_command
 
 
-def _flask_app(ctx: LintContext, instruction: Instruction, argv: tuple[str, ...], workdir: str) -> list[EntryPoint]:
+def _flask_app(ctx: LintContext, stage_index: int, instruction: Instruction, argv: tuple[str, ...],
+               workdir: str) -> list[EntryPoint]:
     """The app `flask run` loads: --app/-A, else FLASK_APP, else wsgi.py or app.py in its folder."""
     app = next((argv[i + 1] for i, w in enumerate(argv[:-1]) if w in ("--app", "-A")), None)
     app = app or next((w.split("=", 1)[1] for w in argv if w.startswith("--app=")), None)
@@ -248,7 +249,7 @@ def _flask_app(ctx: LintContext, instruction: Instruction, argv: tuple[str, ...]
     if app is not None:
         module = app.split(":", 1)[0].removesuffix(".py").strip("/").replace("/", ".")
         return [EntryPoint(instruction, "module", app, workdir, module)] if re.match(r"^[A-Za-z_][\w.]*$", module) else []
-    image = ctx.images.stages[instruction.stage] if ctx.images is not None else None
+    image = ctx.images.stages[stage_index] if ctx.images is not None else None
     for name in ("wsgi", "app"):  # the first of Flask's defaults that the folder holds
         if image is not None and any(image.placed(posixpath.join(workdir, path)) is not None
                                      for path in (f"{name}.py", f"{name}/__init__.py")):

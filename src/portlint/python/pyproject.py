@@ -213,7 +213,7 @@ def _pdm_tasks(table: dict[str, Any]) -> dict[str, tuple[str, ...]]:
                 found.extend(lines(table[task], depth + 1) if task in table and task != "_" else (part,))
         return tuple(found)
 
-    return {name: lines(value) for name, value in table.items() if name != "_" and lines(value)}
+    return {name: found for name, value in table.items() if name != "_" and (found := lines(value))}
 
 
 def _setuptools_dynamic(data: dict[str, Any]) -> dict[str, Any]:
