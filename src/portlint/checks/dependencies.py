@@ -1391,6 +1391,8 @@ def _python_command_missing(ctx: LintContext, env, image, instruction, stage_ind
         return
     if program in env.system_packages or "python-is-python3" in env.system_packages:
         return
+    if program == "python" and any(p.startswith("python-") for p in env.system_packages):
+        return  # python-pip, python-dev …: Python 2 packages (Ubuntu 18.04, Debian 10 and older) bring /usr/bin/python
     python3_installed = bool(commands) or any(p.startswith("python3") or p == "python" for p in env.system_packages) or any(
         _mentioned_by_run(ctx, hint) for hint in _PYTHON_INSTALL_HINTS)
     if program == "python" and python3_installed:

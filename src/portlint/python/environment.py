@@ -868,6 +868,8 @@ class EnvironmentBuilder:
             env.opaque.append(f"project {project} (in a folder the build made)")  # cd into a clone
             return
         directory = posixpath.normpath(posixpath.join(workdir, path or "."))
+        if install.tool in ("uv", "poetry") and path in ("", "."):
+            directory = self._enclosing_project(image, instruction, directory)
         candidates = {
             "pyproject.toml": "project",
             "setup.cfg": "project",
@@ -986,6 +988,18 @@ class EnvironmentBuilder:
                 self._record(env, Installed(lines[0].name, spec, lines[0].pinned, where, instruction, install.tool), pins, locked=locked)
         for item in from_files:
             self._record(env, item, pins, locked=locked)
+
+    def _enclosing_project(self, image, instruction, directory: str) -> str:
+        """uv and poetry look for pyproject.toml in the folder they run in and then in its
+        parents (`COPY . .` at /, then `WORKDIR /src` and `uv sync`): the folder that has one."""
+        folder = directory
+        while True:
+            _, context_path, available = self._locate(image, instruction, posixpath.join(folder, "pyproject.toml"), "/")
+            if context_path is not None or available:
+                return folder
+            if folder in ("/", ""):
+                return directory
+            folder = posixpath.dirname(folder)
 
     def _shell_words(self, instruction: Instruction, words) -> list[str]:
         """Words of a RUN with ``$VAR`` taken from the ARG/ENV the RUN sees (``--extras "$EXTRAS"``);
@@ -1159,7 +1173,7 @@ class EnvironmentBuilder:
 
         for position, spec in enumerate(install.specifiers):
             where = Location(None, self.ctx.command_line(instruction, install.specifier_line(position)), line)
-            self._record_conda(env, spec, where, instruction)
+            self._record_conda(env, spec, where, instruction, install.locked)
         for written in install.environment_files:
             absolute, context_path, available = self._locate(image, instruction, written, workdir)
             env.file_uses.append(FileUse(instruction, line, written, absolute, context_path, "environment", available))
@@ -1189,10 +1203,10 @@ class EnvironmentBuilder:
                 where = Location(context_path, _find_line(lines, spec))
                 self._add_requirement(env, spec, where, instruction, "pip", set(), image)
 
-    def _record_conda(self, env, spec: str, where: Location, instruction) -> None:
+    def _record_conda(self, env, spec: str, where: Location, instruction, locked: bool = False) -> None:
         item = conda_installed(spec, where, instruction)
         if item is not None:
-            self._record(env, item, set())
+            self._record(env, item, set(), locked=locked)
         elif re.match(r"^(?:[\w.-]+::)?python(?![\w.-])", spec.strip("\"' ")):
             # conda adds pip to every python it installs (add_pip_as_python_dependency, on by
             # default), and conda's pip requires setuptools and wheel: pkg_resources is there

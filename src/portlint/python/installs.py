@@ -214,8 +214,14 @@ def _conda(argv: tuple[str, ...], line: int, word_lines: tuple[int, ...] = ()) -
             specs.append(word)
             spec_lines.append(lines[index] if lines else line)
         index += 1
+    channels = option_values(argv, "-c", "--channel")
+    # `-c nvidia/label/cuda-12.4.1`: a label channel that carries one release of what it holds
+    labelled = bool(channels) and all(_VERSION_LABEL.search(c) for c in channels)
     return InstallCommand(tool="conda", line=line, specifiers=tuple(specs), environment_files=tuple(files),
-                          specifier_lines=tuple(spec_lines))
+                          specifier_lines=tuple(spec_lines), locked=labelled)
+
+
+_VERSION_LABEL = re.compile(r"/label/(?:[A-Za-z][\w.]*-)?\d+\.\d+\.\d+$")
 
 
 def _system(argv: tuple[str, ...], line: int) -> InstallCommand | None:

@@ -382,9 +382,14 @@ def _requirements_of(node, bound: dict, depth: int = 0) -> tuple[tuple[str, ...]
     if isinstance(node, ast.Name) and node.id in bound and depth < 3:
         return _requirements_of(bound[node.id], bound, depth + 1)
     if isinstance(node, (ast.List, ast.Tuple)):
-        if all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
-            return tuple(e.value for e in node.elts), ()
-        return None
+        found: list[str] = []
+        for element in node.elts:
+            # `'torchvision<=0.13.0' if sys.version_info <= (3, 7, 2) else 'torchvision'`: both are declared
+            choices = [element.body, element.orelse] if isinstance(element, ast.IfExp) else [element]
+            if not all(isinstance(c, ast.Constant) and isinstance(c.value, str) for c in choices):
+                return None
+            found.extend(c.value for c in choices)
+        return tuple(found), ()
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left, right = _requirements_of(node.left, bound, depth + 1), _requirements_of(node.right, bound, depth + 1)
         if left is None or right is None:
