@@ -168,3 +168,11 @@ def test_console_scripts() -> None:
     assert console_script_distributions("streamlit")[0] == "streamlit"
     assert console_script_distributions("fastapi")[0] == "fastapi-cli"
     assert console_script_distributions("node") == ()  # a system program, whatever PyPI holds
+
+
+def test_distro_pythons_are_sourced_versions_of_distros_the_image_table_names() -> None:
+    distros = {entry.get("distro") for _, entry in _image_entries()}
+    for distro, entry in load("distro_python")["distros"].items():
+        assert distro in distros, distro
+        assert re.fullmatch(r"3\.\d{1,2}", entry["python3"]), (distro, entry)
+        _sourced(entry)

@@ -172,6 +172,12 @@ _PLACEHOLDER = re.compile(r"^(not[-_ ]?provided|not[-_ ]?set|change[-_ ]?me|repl
 _RUN_TIME_ONLY = frozenset({"CMD", "ENTRYPOINT", "HEALTHCHECK", "SHELL"})
 
 
+def _always_empty(ctx: LintContext, instruction, value: str) -> bool:
+    """A value made only of variables nothing declares: no build can put a secret in it."""
+    expansion = ctx.scopes.expand(instruction, value)
+    return bool(expansion.undefined) and not expansion.unknown and not expansion.value.strip("\"' ")
+
+
 def _arg_consumed(ctx: LintContext, instruction, name: str) -> bool:
     """Whether a later instruction of the ARG's stage can record its value: any RUN (whose
     environment holds it, so its history line does) or one that expands the variable as it
@@ -199,6 +205,8 @@ def secret_in_build_arg(ctx: LintContext) -> Iterator[Hit]:
                     continue  # TS_DISABLE_TOKEN_AUTHORIZATION=true: a switch about tokens, not one
                 if instruction.keyword == "ENV" and _PLACEHOLDER.match(value.strip("\"'")):
                     continue  # ENV AWS_SECRET_ACCESS_KEY=notprovided: a stand-in the run supplies
+                if instruction.keyword == "ENV" and _always_empty(ctx, instruction, value):
+                    continue  # ENV TOKEN=${TOKEN} with no ARG TOKEN: empty in every build (PL502 says so)
                 if instruction.keyword == "ARG" and not value and not _arg_consumed(ctx, instruction, name):
                     continue  # nothing after it reads the ARG, so no build records a value passed for it
                 reason = "its name says it holds a secret"

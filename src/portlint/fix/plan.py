@@ -16,7 +16,7 @@ import posixpath
 import re
 import shlex
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from portlint.diagnostics import FileResult, Finding, Severity
@@ -230,9 +230,14 @@ class Planner:
             self._skip(finding, "add", shown, found.refusal, found.distribution)
             return
         dist = found.distribution
+        note = found.note
+        if found.version and ("add", shown, dist) in self.rejected:
+            # an earlier pass took the pin back (PL410: the image's Python cannot install that
+            # release): declare the import anyway, and leave the release to the user
+            note = f"{found.version} from {found.source} cannot be installed in this image"
+            found = replace(found, version=None, source="")
         entry = f"{dist}=={found.version}" if found.version else dist
         comment = None if found.version else NO_VERSION_COMMENT
-        note = found.note
         if found.version is None:
             note = "no version found: added without one, so PL205 reports it until you pin it" + (f" ({note})" if note else "")
         where = {"run": f" to the pip install on line {target.line}", "pyproject": " to [project] dependencies"}.get(target.kind, "")
@@ -335,7 +340,7 @@ class Planner:
         serial = path.resolve() in self.serial
         for request in group:
             reason = self.rejected.get(request.record.key)
-            if reason is not None:
+            if reason is not None and not (request.record.action == "add" and request.record.version is None):
                 self._skip_record(request.record, reason)
                 continue
             existing = records_by_key.get(request.record.key)

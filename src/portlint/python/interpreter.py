@@ -83,18 +83,30 @@ def _from_arg_default(ctx: LintContext, stage: Stage) -> PythonVersion | None:
 
 def _installed_by_stage(ctx: LintContext, stage: Stage) -> PythonVersion | None:
     found = None
+    distro_python = _distro_python(ctx.root_image(stage))
     for chained in ctx.dockerfile.stage_chain(stage):
         for instruction in chained.instructions:
             if instruction.keyword != "RUN":
                 continue
             for command in ctx.shell(instruction).commands:
-                version = _python_from_command(command.effective().argv)
+                version = _python_from_command(command.effective().argv, distro_python)
                 if version is not None:
                     found = PythonVersion(version, f"installed at line {ctx.command_line(instruction, command.line)}")
     return found
 
 
-def _python_from_command(argv: tuple[str, ...]) -> str | None:
+def _distro_python(base) -> str | None:
+    """The python3 the distribution's packages give, on a base image that has no Python of its
+    own (ubuntu:22.04, nvidia/cuda:…-ubuntu22.04): there `apt-get install python3` is that one."""
+    facts = (base.facts or {}) if base.kind == "image" else {}
+    if facts.get("python") or facts.get("python_commands") or not facts.get("distro"):
+        return None
+    from portlint.knowledge import load
+
+    return load("distro_python").get("distros", {}).get(facts["distro"], {}).get("python3")
+
+
+def _python_from_command(argv: tuple[str, ...], distro_python: str | None = None) -> str | None:
     if not argv:
         return None
     program = argv[0].rsplit("/", 1)[-1]
@@ -106,6 +118,8 @@ def _python_from_command(argv: tuple[str, ...]) -> str | None:
                 return match.group(1)
     if program in ("apt-get", "apt") and "install" in words:
         versions = [m.group(1) for m in map(_APT_PYTHON.match, words) if m]
+        if not versions and distro_python and any(w == "python3" or w.startswith("python3-") for w in words):
+            return distro_python  # `apt-get install python3-pip`: the release's own python3
         return versions[-1] if versions else None
     if program == "uv" and words[:1] and words[0] in ("venv", "python", "sync", "pip"):
         for i, word in enumerate(words):
