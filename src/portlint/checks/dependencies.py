@@ -328,11 +328,10 @@ def _import_findings(ctx: LintContext, transitive: bool) -> Iterator[Hit]:
                 warn = warn and not lock  # a locked build stays as it is until someone re-locks: advice
                 # Whichever declared package documents it as its API (omegaconf comes with dvc and
                 # with hydra-core, whose documentation imports it), not only the one named first.
-                owner = next((name for name in (via.split("[")[0], *sorted(env.installed))
-                              if _public_api(name, candidates[0]) is not None), None)
-                if owner is not None:
-                    because += (f"; {owner}'s documentation imports it directly ({_public_api(owner, candidates[0])}), "
-                                "so this is advice")
+                api = next(((name, source) for name in (via.split("[")[0], *sorted(env.installed))
+                            if (source := _public_api(name, candidates[0])) is not None), None)
+                if api is not None:
+                    because += f"; {api[0]}'s documentation imports it directly ({api[1]}), so this is advice"
                     warn = False
                 advice.setdefault((candidates[0], "transitive", warn), []).append(Hit(
                     Span(ref.line, column=ref.column),
@@ -474,7 +473,7 @@ def _variant_manifests(ctx: LintContext) -> dict[str, str]:
     PL204)."""
     key = "variant-manifests"
     if key not in ctx.shared:
-        from portlint.python.distributions import canonical, conda_distribution
+        from portlint.python.environment import Location, conda_installed
         from portlint.python.pyproject import parse_environment_yml, parse_pyproject
         from portlint.python.requirements import parse_requirements
 
@@ -489,15 +488,14 @@ def _variant_manifests(ctx: LintContext) -> dict[str, str]:
                 continue
             if path.endswith("pyproject.toml"):  # only its extras: its own dependencies are the project's list
                 for extra, specs in parse_pyproject(text.text).optional.items():
-                    for spec in specs:
-                        if match := re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)", spec):
-                            listed.setdefault(canonical(match.group(1)), f"'{extra}' extra ({path})")
+                    for line in parse_requirements("\n".join(specs)):
+                        if line.name:
+                            listed.setdefault(line.name, f"'{extra}' extra ({path})")
                 continue
-            if path.endswith((".yml", ".yaml")):
+            if path.endswith((".yml", ".yaml")):  # read as PL204's _declared_names reads one
                 conda, pip, _ = parse_environment_yml(text.text)
-                names = [conda_distribution(m.group(1)) for spec in conda
-                         if (m := re.match(r"^(?:[\w.-]+::)?([A-Za-z0-9][A-Za-z0-9._-]*)", spec))]
-                names += [canonical(m.group(1)) for spec in pip if (m := re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)", spec))]
+                names = [item.name for spec in conda if (item := conda_installed(spec, Location(path, 1), None)) is not None]
+                names += [line.name for line in parse_requirements("\n".join(pip)) if line.name]
             else:
                 names = [line.name for line in parse_requirements(text.text) if line.name]
             for name in names:
